@@ -1,0 +1,168 @@
+//! Technical or not: a documented score over code, vocabulary and structure.
+
+use crate::model::Classification;
+use crate::parse::Stats;
+use crate::text::is_cjk;
+
+/// Words that mark technical writing, lowercase and sorted for binary search.
+const TECH_EN: &[&str] = &[
+    "algorithm", "api", "array", "async", "backend", "binary", "boolean", "broker", "browser",
+    "buffer", "bug", "build", "byte", "cache", "cargo", "cli", "client", "cluster", "code",
+    "compile", "compiler", "config", "configuration", "configure", "consumer", "container",
+    "cpu", "crate", "css", "database", "debug", "dependency", "deploy", "deployment", "docker",
+    "endpoint", "framework", "frontend", "function", "git", "github", "gpu", "html", "http",
+    "https", "install", "integer", "interface", "java", "javascript", "json", "kernel",
+    "kubernetes", "latency", "library", "linux", "llm", "memory", "method", "module", "mutex",
+    "network", "npm", "parameter", "parser", "plugin", "pointer", "producer", "protocol",
+    "python", "query", "queue", "refactor", "regex", "repository", "request", "response",
+    "runtime", "rust", "schema", "script", "sdk", "server", "shell", "sql", "stack", "string",
+    "struct", "syntax", "thread", "throughput", "token", "typescript", "variable", "yaml",
+];
+
+/// Words that mark a process or a sequence of steps.
+const PROCESS_EN: &[&str] = &[
+    "finally", "first", "flow", "next", "phase", "pipeline", "procedure", "process", "stage",
+    "step", "steps", "then", "workflow",
+];
+
+const TECH_ZH: &[&str] = &[
+    "代码", "接口", "服务器", "服务端", "客户端", "数据库", "函数", "部署", "配置", "安装",
+    "编译", "线程", "进程", "缓存", "查询", "算法", "框架", "源码", "变量", "参数", "内存",
+    "网络", "协议", "集群", "消息", "队列", "模型", "架构", "命令", "脚本", "插件", "组件",
+    "调用", "请求", "响应", "并发", "异步", "程序", "语法", "开发", "字段", "对象", "实例",
+];
+
+const PROCESS_ZH: &[&str] =
+    &["步骤", "首先", "然后", "接着", "最后", "流程", "过程", "阶段", "第一步", "第二步"];
+
+/// Hits of the vocabulary lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TermCounts {
+    pub tech: usize,
+    pub process: usize,
+}
+
+/// Counts technical and process terms in `text`: whole ASCII words against the English
+/// lists, and substrings starting at each CJK character against the Chinese ones.
+pub(crate) fn scan_terms(text: &str, counts: &mut TermCounts) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            english_word(&text[start..i], counts);
+            continue;
+        }
+
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+
+        let rest = &text[i..];
+        let Some(c) = rest.chars().next() else { break };
+        if is_cjk(c) {
+            chinese_at(rest, counts);
+        }
+        i += c.len_utf8();
+    }
+}
+
+fn english_word(word: &str, counts: &mut TermCounts) {
+    if word.len() < 2 || word.len() > 13 {
+        return;
+    }
+
+    let mut buf = [0u8; 13];
+    for (d, s) in buf.iter_mut().zip(word.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&buf[..word.len()]).unwrap_or("");
+
+    if TECH_EN.binary_search(&lower).is_ok() {
+        counts.tech += 1;
+    } else if PROCESS_EN.binary_search(&lower).is_ok() {
+        counts.process += 1;
+    }
+}
+
+fn chinese_at(rest: &str, counts: &mut TermCounts) {
+    if TECH_ZH.iter().any(|t| rest.starts_with(t)) {
+        counts.tech += 1;
+    } else if PROCESS_ZH.iter().any(|t| rest.starts_with(t)) {
+        counts.process += 1;
+    }
+}
+
+/// The score at and above which an article is technical.
+pub const THRESHOLD: f64 = 3.0;
+
+/// Scores an article. The score is the sum of four capped parts:
+///
+/// - code: 0.6 per code block, at most 4.0 (code is the strongest sign);
+/// - vocabulary: technical terms per 100 units of text (words, or CJK characters) times
+///   0.5, at most 3.0;
+/// - process: process terms per 100 units times 0.3, at most 1.0;
+/// - structure: 0.1 per inline code span (at most 1.0) plus 0.3 per ordered list or
+///   table (at most 1.0).
+///
+/// An article is technical when the score reaches [`THRESHOLD`]; the confidence is the
+/// distance from the threshold over the threshold, capped at 1.0.
+pub(crate) fn classify(stats: &Stats) -> Classification {
+    let units = stats.measure.units().max(100) as f64;
+
+    let code = (stats.code_blocks as f64 * 0.6).min(4.0);
+    let tech_density = stats.terms.tech as f64 * 100.0 / units;
+    let vocabulary = (tech_density * 0.5).min(3.0);
+    let process_density = stats.terms.process as f64 * 100.0 / units;
+    let process = (process_density * 0.3).min(1.0);
+    let inline = (stats.inline_code as f64 * 0.1).min(1.0);
+    let shapes = ((stats.ordered_lists + stats.tables) as f64 * 0.3).min(1.0);
+
+    let score = round2(code + vocabulary + process + inline + shapes);
+    let reasons = vec![
+        format!("{} code blocks: +{:.2}", stats.code_blocks, code),
+        format!("{tech_density:.1} technical terms per 100 words: +{vocabulary:.2}"),
+        format!("{process_density:.1} process terms per 100 words: +{process:.2}"),
+        format!("{} inline code spans: +{inline:.2}", stats.inline_code),
+        format!("{} ordered lists and tables: +{shapes:.2}", stats.ordered_lists + stats.tables),
+    ];
+
+    Classification {
+        technical: score >= THRESHOLD,
+        score,
+        confidence: round2(((score - THRESHOLD).abs() / THRESHOLD).min(1.0)),
+        reasons,
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_lists_are_sorted_for_binary_search() {
+        assert!(TECH_EN.windows(2).all(|w| w[0] < w[1]));
+        assert!(PROCESS_EN.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn terms_are_counted_in_both_languages() {
+        let mut c = TermCounts::default();
+        scan_terms("First install the Server, then call the API. Rusty is not rust", &mut c);
+        assert_eq!(c, TermCounts { tech: 4, process: 2 });
+
+        let mut c = TermCounts::default();
+        scan_terms("首先配置服务器，然后部署代码。京都很美。", &mut c);
+        assert_eq!(c, TermCounts { tech: 4, process: 2 });
+    }
+}

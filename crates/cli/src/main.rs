@@ -1,0 +1,41 @@
+//! `mi`, the Markdown Illustrator command-line client.
+
+mod client;
+mod illustrate;
+mod plan;
+mod sse;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "mi", version, about = "Illustrate Markdown articles")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Plan the pictures of an article locally, without a server.
+    Plan(plan::PlanArgs),
+    /// Submit an article, follow its progress, and write it out with its pictures.
+    Illustrate(illustrate::IllustrateArgs),
+    /// Draw pictures of a document again.
+    Regenerate(illustrate::RegenerateArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+
+    match cli.command {
+        Command::Plan(args) => plan::run(args),
+        Command::Illustrate(args) => runtime()?.block_on(illustrate::run(args)),
+        Command::Regenerate(args) => runtime()?.block_on(illustrate::regenerate(args)),
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}

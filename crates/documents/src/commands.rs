@@ -1,0 +1,61 @@
+//! What may be asked of a document. Imperatives, one enum.
+
+use chrono::{DateTime, Utc};
+use illustrator_analysis::{PlanOptions, SourceRequest};
+
+use crate::events::{ArticleRef, AttemptError, EventMeta, GeneratedImage};
+use crate::ids::{DocumentId, JobId};
+
+/// Who asks, when, and for which request; it becomes every resulting event's `meta`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandContext {
+    pub actor: String,
+    pub correlation_id: String,
+    pub at: DateTime<Utc>,
+}
+
+impl CommandContext {
+    pub fn meta(&self) -> EventMeta {
+        EventMeta {
+            at: self.at,
+            actor: self.actor.clone(),
+            correlation_id: self.correlation_id.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct IllustrateDocument {
+    pub document_id: DocumentId,
+    pub owner: String,
+    /// The article's bytes; planned here and stored elsewhere, never put into an event.
+    pub markdown: Vec<u8>,
+    pub article: ArticleRef,
+    pub source: SourceRequest,
+    pub batch: u32,
+    pub options: PlanOptions,
+}
+
+/// How one job ended.
+#[derive(Clone, Debug)]
+pub enum ImageOutcome {
+    Generated {
+        image: GeneratedImage,
+        errors: Vec<AttemptError>,
+    },
+    /// This try failed; the job will be delivered again.
+    AttemptFailed { error: AttemptError },
+    /// No source could draw it, or the attempts are used up.
+    Failed { error: AttemptError },
+}
+
+#[derive(Clone, Debug)]
+pub enum DocumentCommand {
+    Illustrate(CommandContext, Box<IllustrateDocument>),
+    RecordOutcome(CommandContext, JobId, ImageOutcome),
+    /// Closes the document once every picture has an outcome; a no-op before that.
+    Complete(CommandContext),
+    SelectCandidate(CommandContext, u32, u32),
+    /// Draws the given placements again, as a new generation of jobs.
+    Regenerate(CommandContext, Vec<u32>),
+}

@@ -1,0 +1,175 @@
+//! Ordered reading of the event stream for projectors, push and auditors.
+
+use std::time::Duration;
+
+use async_nats::jetstream::consumer::pull::{Ordered, OrderedConfig};
+use async_nats::jetstream::consumer::DeliverPolicy;
+use async_nats::jetstream::stream::Stream as JsStream;
+use async_nats::jetstream::Context;
+use futures::{Stream, StreamExt};
+
+use crate::{Commit, Namespace, StoreError, reader};
+
+/// Longest pause between attempts to recreate a failed consumer.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// Reads commits in stream order. Cheap to clone.
+#[derive(Clone)]
+pub struct EventLog {
+    ns: Namespace,
+    stream: JsStream<()>,
+}
+
+impl EventLog {
+    /// Opens the event stream of `ns`; it must already exist.
+    pub async fn new(js: Context, ns: &Namespace) -> Result<EventLog, StoreError> {
+        let name = ns.events_stream();
+        let stream = js
+            .get_stream_no_info(&name)
+            .await
+            .map_err(|_| StoreError::Missing(format!("stream {name}")))?;
+
+        Ok(EventLog { ns: ns.clone(), stream })
+    }
+
+    /// Every commit matching `filter` (all aggregates when `None`) from stream sequence
+    /// `start_seq` on, in stream order, waiting for new ones forever.
+    ///
+    /// The ordered consumer behind it is supervised: on any consumer error (a reconnect, a
+    /// deleted consumer, missed heartbeats that never end) it is dropped and recreated from
+    /// the sequence after the last commit yielded, so nothing is skipped or repeated. A
+    /// commit that cannot be decoded is yielded as an error and reading goes on after it.
+    pub async fn read_from(
+        &self,
+        filter: Option<String>,
+        start_seq: u64,
+    ) -> Result<impl Stream<Item = Result<Commit, StoreError>> + Send + 'static, StoreError> {
+        let filter = filter.unwrap_or_else(|| self.ns.all_events_filter());
+        let next_seq = start_seq.max(1);
+        let messages = open(&self.stream, &filter, next_seq).await?;
+
+        let reader = Supervised {
+            stream: self.stream.clone(),
+            filter,
+            next_seq,
+            messages: Some(messages),
+            failures: 0,
+        };
+
+        Ok(futures::stream::unfold(reader, |mut reader| async move {
+            let item = reader.next().await;
+            Some((item, reader))
+        }))
+    }
+
+    /// One subject's commits with stream sequence above `after_seq`, by direct gets (no
+    /// consumer is created), for SSE history and `Last-Event-ID` resume.
+    pub async fn read_subject_after(
+        &self,
+        subject: &str,
+        after_seq: u64,
+    ) -> Result<Vec<Commit>, StoreError> {
+        let mut commits = Vec::new();
+        let mut next = after_seq + 1;
+
+        while let Some(message) = reader::next_on_subject(&self.stream, subject, next).await? {
+            next = message.sequence + 1;
+            commits.push(reader::decode(&message)?);
+        }
+
+        Ok(commits)
+    }
+
+    /// The stream's last sequence; 0 when it is empty.
+    pub async fn last_seq(&self) -> Result<u64, StoreError> {
+        let info = self
+            .stream
+            .get_info()
+            .await
+            .map_err(|error| StoreError::nats("stream info", error))?;
+
+        Ok(info.state.last_sequence)
+    }
+}
+
+/// An ordered consumer plus the position to recreate it from.
+struct Supervised {
+    stream: JsStream<()>,
+    filter: String,
+    next_seq: u64,
+    messages: Option<Ordered>,
+    failures: u32,
+}
+
+impl Supervised {
+    async fn next(&mut self) -> Result<Commit, StoreError> {
+        loop {
+            let Some(messages) = self.messages.as_mut() else {
+                self.reopen().await;
+                continue;
+            };
+
+            let message = match messages.next().await {
+                Some(Ok(message)) => message,
+                Some(Err(error)) => {
+                    tracing::warn!(next_seq = self.next_seq, error = %error, "event log consumer failed");
+                    self.failures += 1;
+                    self.messages = None;
+                    continue;
+                }
+                None => {
+                    self.messages = None;
+                    continue;
+                }
+            };
+
+            let stream_seq = match message.info() {
+                Ok(info) => info.stream_sequence,
+                Err(error) => {
+                    tracing::warn!(error = %error, "event log message without metadata");
+                    self.messages = None;
+                    continue;
+                }
+            };
+            if stream_seq < self.next_seq {
+                continue;
+            }
+
+            self.next_seq = stream_seq + 1;
+            self.failures = 0;
+            return Commit::decode(stream_seq, message.subject.as_str(), &message.payload);
+        }
+    }
+
+    async fn reopen(&mut self) {
+        if self.failures > 0 {
+            let backoff = Duration::from_millis(100 << self.failures.min(6)).min(MAX_BACKOFF);
+            tokio::time::sleep(backoff).await;
+        }
+
+        match open(&self.stream, &self.filter, self.next_seq).await {
+            Ok(messages) => {
+                tracing::info!(next_seq = self.next_seq, "event log consumer recreated");
+                self.messages = Some(messages);
+            }
+            Err(error) => {
+                self.failures += 1;
+                tracing::warn!(next_seq = self.next_seq, error = %error, "event log consumer not recreated");
+            }
+        }
+    }
+}
+
+async fn open(stream: &JsStream<()>, filter: &str, start_sequence: u64) -> Result<Ordered, StoreError> {
+    let config = OrderedConfig {
+        filter_subject: filter.to_owned(),
+        deliver_policy: DeliverPolicy::ByStartSequence { start_sequence },
+        ..Default::default()
+    };
+    let consumer = stream
+        .create_consumer(config)
+        .await
+        .map_err(|error| StoreError::nats("create ordered consumer", error))?;
+
+    consumer.messages().await.map_err(|error| StoreError::nats("ordered consumer messages", error))
+}

@@ -1,0 +1,85 @@
+//! Operations routes: liveness, readiness, metrics and the OpenAPI document.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::json;
+use utoipa::OpenApi;
+
+use crate::app::App;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Markdown Illustrator", version = "1",
+         description = "Illustrates Markdown articles: plans pictures, draws them, splices them in."),
+    paths(
+        super::documents::submit,
+        super::documents::get_document,
+        super::documents::get_markdown,
+        super::images::get_image,
+        super::images::regenerate,
+        super::images::select,
+        super::events::events,
+        health,
+        ready,
+    ),
+    components(schemas(
+        super::documents::SubmitRequest,
+        super::images::RegenerateRequest,
+        super::images::SelectRequest,
+        super::views::DocumentView,
+        super::views::ImageView,
+        super::views::CandidateView,
+    )),
+)]
+pub struct ApiDoc;
+
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .with_state(app)
+}
+
+/// The process is alive.
+#[utoipa::path(get, path = "/health", responses((status = 200)))]
+pub async fn health() -> impl IntoResponse {
+    axum::Json(json!({ "status": "ok" }))
+}
+
+/// NATS, Postgres, the streams and the migrations are all there.
+#[utoipa::path(get, path = "/ready", responses((status = 200), (status = 503)))]
+pub async fn ready(State(app): State<App>) -> impl IntoResponse {
+    let checks = crate::readiness::check(&app).await;
+    let ok = checks.iter().all(|(_, passed, _)| *passed);
+    let body: serde_json::Map<String, serde_json::Value> = checks
+        .into_iter()
+        .map(|(name, passed, detail)| {
+            (name.to_owned(), json!({ "ok": passed, "detail": detail }))
+        })
+        .collect();
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(json!({ "ready": ok, "checks": body })))
+}
+
+async fn metrics() -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        crate::metrics::encode(),
+    )
+}
+
+async fn openapi() -> impl IntoResponse {
+    axum::Json(ApiDoc::openapi())
+}

@@ -1,0 +1,114 @@
+//! The shared handles every component works with: NATS, the event store, Postgres, buckets.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use async_nats::jetstream;
+use illustrator_documents::Document;
+use illustrator_eventstore::{EventLog, JetStreamStore, Namespace, StoreConfig};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+use crate::config::Config;
+use crate::objects::Bucket;
+
+/// Cheap to clone; each component holds one.
+#[derive(Clone)]
+pub struct App {
+    pub inner: Arc<Inner>,
+}
+
+pub struct Inner {
+    pub config: Config,
+    pub nats: async_nats::Client,
+    pub js: jetstream::Context,
+    pub ns: Namespace,
+    pub documents: JetStreamStore<Document>,
+    pub log: EventLog,
+    pub db: PgPool,
+    pub articles: Bucket,
+    pub images: Bucket,
+}
+
+impl std::ops::Deref for App {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.inner
+    }
+}
+
+impl App {
+    /// The prefix of the links the API hands out: the public URL, or relative links.
+    pub fn base_url(&self) -> String {
+        self.config
+            .public_url
+            .as_deref()
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// Connects to NATS and Postgres and opens the streams and buckets `setup-nats` made.
+    pub async fn connect(config: Config) -> anyhow::Result<App> {
+        let nats = connect_nats(&config.nats_url).await?;
+        let js = jetstream_context(nats.clone());
+        let ns = Namespace::new(&config.namespace).context("reading ILLUSTRATOR_NAMESPACE")?;
+        let db = connect_db(&config.database_url).await?;
+
+        let documents = JetStreamStore::new(js.clone(), &ns, StoreConfig::default())
+            .await
+            .context("opening the document event store")?;
+        let log = EventLog::new(js.clone(), &ns)
+            .await
+            .context("opening the event log")?;
+        let articles = Bucket::open(&js, &ns.object_bucket("articles"))
+            .await
+            .context("opening the articles bucket (run `illustrator setup-nats`)")?;
+        let images = Bucket::open(&js, &ns.object_bucket("images"))
+            .await
+            .context("opening the images bucket (run `illustrator setup-nats`)")?;
+
+        let inner = Inner {
+            config,
+            nats,
+            js,
+            ns,
+            documents,
+            log,
+            db,
+            articles,
+            images,
+        };
+        Ok(App {
+            inner: Arc::new(inner),
+        })
+    }
+}
+
+pub async fn connect_nats(url: &str) -> anyhow::Result<async_nats::Client> {
+    async_nats::ConnectOptions::new()
+        .name("illustrator")
+        .retry_on_initial_connect()
+        .connection_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+        .with_context(|| format!("connecting to NATS at {url}"))
+}
+
+/// A JetStream context whose requests time out on purpose rather than by accident.
+pub fn jetstream_context(nats: async_nats::Client) -> jetstream::Context {
+    jetstream::ContextBuilder::new()
+        .timeout(Duration::from_secs(10))
+        .build(nats)
+}
+
+pub async fn connect_db(url: &str) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+        .context("connecting to Postgres (DATABASE_URL)")
+}

@@ -1,0 +1,107 @@
+//! Typed configuration, read from the environment with working local defaults.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+/// A value that must never reach a log line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `NATS_URL`: the NATS server with JetStream.
+    pub nats_url: String,
+    /// `DATABASE_URL`: Postgres, for the read models.
+    pub database_url: String,
+    /// `BIND`: the HTTP listener.
+    pub bind: SocketAddr,
+    /// `ILLUSTRATOR_NAMESPACE`: prefix of every stream, subject and bucket ("mi").
+    pub namespace: String,
+    /// `ILLUSTRATOR_NATS_DIR`: the topology files (`nats/`).
+    pub nats_dir: PathBuf,
+    /// `ILLUSTRATOR_NATS_REPLICAS`: replicas of every stream and bucket (1 locally).
+    pub replicas: usize,
+    /// `ILLUSTRATOR_BOOTSTRAP_KEY`: an API key that acts as the first superadmin.
+    pub bootstrap_key: Option<Secret>,
+    /// `ILLUSTRATOR_MAX_ARTICLE_BYTES`: the largest article accepted (10 MiB).
+    pub max_article_bytes: usize,
+    /// `ILLUSTRATOR_WORKER_CONCURRENCY`: jobs one worker process draws at once.
+    pub worker_concurrency: usize,
+    /// `ILLUSTRATOR_WORKER_RENDER`: `offline` (default) or `noop`, a one-pixel picture that
+    /// the load tool uses to measure the pipeline without the cost of drawing.
+    pub noop_render: bool,
+    /// `ILLUSTRATOR_PUBLIC_URL`: how clients reach this server, for the links it hands out
+    /// (default: relative links).
+    pub public_url: Option<String>,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    match var(name) {
+        Some(text) => text.parse().with_context(|| format!("reading {name}")),
+        None => Ok(default),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let worker_render = var("ILLUSTRATOR_WORKER_RENDER").unwrap_or_else(|| "offline".into());
+        let noop_render = match worker_render.as_str() {
+            "offline" => false,
+            "noop" => true,
+            other => anyhow::bail!("ILLUSTRATOR_WORKER_RENDER must be offline or noop, not {other}"),
+        };
+
+        Ok(Config {
+            nats_url: var("NATS_URL").unwrap_or_else(|| "nats://127.0.0.1:4222".into()),
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/illustrator".into()),
+            bind: parsed("BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            namespace: var("ILLUSTRATOR_NAMESPACE").unwrap_or_else(|| "mi".into()),
+            nats_dir: var("ILLUSTRATOR_NATS_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(default_nats_dir),
+            replicas: parsed("ILLUSTRATOR_NATS_REPLICAS", 1)?,
+            bootstrap_key: var("ILLUSTRATOR_BOOTSTRAP_KEY").map(Secret::new),
+            max_article_bytes: parsed("ILLUSTRATOR_MAX_ARTICLE_BYTES", 10 * 1024 * 1024)?,
+            worker_concurrency: parsed("ILLUSTRATOR_WORKER_CONCURRENCY", 16)?,
+            noop_render,
+            public_url: var("ILLUSTRATOR_PUBLIC_URL"),
+        })
+    }
+}
+
+/// `nats/` beside the binary's workspace when run from a checkout, else `./nats`.
+fn default_nats_dir() -> PathBuf {
+    let checkout = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../nats");
+    if checkout.is_dir() {
+        checkout
+    } else {
+        PathBuf::from("nats")
+    }
+}

@@ -1,0 +1,136 @@
+//! `illustrator`: the server binary. `serve` runs every component in one process; the other
+//! modes run one component each, so that each kind scales out on its own.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use illustrator_eventstore::{Namespace, Topology};
+use illustrator_server::{App, Components, Config, app, projector, readiness, telemetry};
+use sqlx::migrate::MigrateDatabase;
+
+#[derive(Parser)]
+#[command(name = "illustrator", version, about = "Markdown Illustrator server")]
+struct Cli {
+    #[command(subcommand)]
+    mode: Option<Mode>,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    /// Every component in one process (the default); applies migrations and streams first.
+    Serve,
+    /// The HTTP API.
+    Api,
+    /// Generator workers and the job dispatcher.
+    Worker,
+    /// The read-model projectors.
+    Projector {
+        /// Drop this read model, replay it from the stream, and exit.
+        #[arg(long, value_name = "NAME")]
+        rebuild: Option<String>,
+    },
+    /// The server-sent events service.
+    Push,
+    /// Create the database if needed and apply the migrations.
+    Migrate,
+    /// Create or update the streams, consumers and buckets from nats/.
+    SetupNats {
+        /// Allow changes that JetStream can only make by deleting and recreating.
+        #[arg(long)]
+        allow_destructive: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    telemetry::init();
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+
+    match cli.mode.unwrap_or(Mode::Serve) {
+        Mode::Serve => {
+            migrate(&config).await?;
+            setup_nats(&config, false).await?;
+            serve(config, Components::ALL).await
+        }
+        Mode::Api => serve(config, Components { api: true, ..Default::default() }).await,
+        Mode::Push => serve(config, Components { push: true, ..Default::default() }).await,
+        Mode::Worker => run(config, Components { worker: true, ..Default::default() }).await,
+        Mode::Projector { rebuild: None } => {
+            run(config, Components { projector: true, ..Default::default() }).await
+        }
+        Mode::Projector { rebuild: Some(name) } => {
+            let app = App::connect(config).await?;
+            let last = projector::rebuild(&app, &name).await?;
+            println!("rebuilt {name} up to stream sequence {last}");
+            Ok(())
+        }
+        Mode::Migrate => migrate(&config).await,
+        Mode::SetupNats { allow_destructive } => setup_nats(&config, allow_destructive).await,
+    }
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let url = &config.database_url;
+    if !sqlx::Postgres::database_exists(url).await.context("checking the database")? {
+        sqlx::Postgres::create_database(url).await.context("creating the database")?;
+    }
+    let db = app::connect_db(url).await?;
+    readiness::migrate(&db).await.context("applying migrations")?;
+    tracing::info!("migrations applied");
+    Ok(())
+}
+
+async fn setup_nats(config: &Config, allow_destructive: bool) -> anyhow::Result<()> {
+    let nats = app::connect_nats(&config.nats_url).await?;
+    let js = app::jetstream_context(nats);
+    let ns = Namespace::new(&config.namespace)?;
+    let topology = Topology::load(&config.nats_dir, &ns, config.replicas)
+        .with_context(|| format!("reading {}", config.nats_dir.display()))?;
+    let report = topology.apply(&js, allow_destructive).await?;
+    tracing::info!(report = %report, "streams and buckets ready");
+    Ok(())
+}
+
+async fn serve(config: Config, components: Components) -> anyhow::Result<()> {
+    let bind = config.bind;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("binding {bind}"))?;
+    let app = App::connect(config).await?;
+    let running = illustrator_server::start(app, components, Some(listener)).await?;
+    tracing::info!(addr = %bind, "listening");
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    running.stop().await;
+    Ok(())
+}
+
+async fn run(config: Config, components: Components) -> anyhow::Result<()> {
+    let app = App::connect(config).await?;
+    let running = illustrator_server::start(app, components, None).await?;
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    running.stop().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,197 @@
+//! Projectors: read the event stream in order and keep the Postgres read models.
+//!
+//! Each projection keeps its checkpoint (the last stream sequence applied) in the same
+//! transaction as its rows, so replicas may run side by side and a crash never applies a
+//! commit twice or skips one.
+
+mod documents;
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use illustrator_eventstore::Commit;
+use sqlx::{PgPool, Postgres, Transaction};
+use tokio::sync::watch;
+
+use crate::app::App;
+
+pub use documents::DocumentsProjection;
+
+/// Commits applied in one transaction at most, when the stream has that many ready.
+const BATCH: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectorError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("event stream: {0}")]
+    Stream(String),
+    #[error("event {event_type} at stream sequence {stream_seq} cannot be read: {reason}")]
+    BadEvent {
+        stream_seq: u64,
+        event_type: String,
+        reason: String,
+    },
+    /// Events of one aggregate arrived out of order or with a hole: applying them would make
+    /// the read model wrong, so the projector stops here.
+    #[error("{aggregate_id}: expected sequence {expected}, got {found}")]
+    Gap {
+        aggregate_id: String,
+        expected: u64,
+        found: u64,
+    },
+    #[error("unknown projection {0}; known: documents")]
+    Unknown(String),
+}
+
+/// One read model fed by the stream.
+pub trait Projection: Send + Sync {
+    const NAME: &'static str;
+
+    /// The subjects it reads.
+    fn filter(app: &App) -> String;
+
+    /// Applies one commit inside the caller's transaction.
+    fn apply<'a>(
+        &'a self,
+        tx: &'a mut Transaction<'static, Postgres>,
+        commit: &'a Commit,
+    ) -> impl Future<Output = Result<(), ProjectorError>> + Send + 'a;
+
+    /// Removes every row this projection wrote.
+    fn clear<'a>(
+        &'a self,
+        tx: &'a mut Transaction<'static, Postgres>,
+    ) -> impl Future<Output = Result<(), ProjectorError>> + Send + 'a;
+}
+
+pub async fn checkpoint(db: &PgPool, name: &str) -> Result<u64, ProjectorError> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT stream_seq FROM projection_checkpoints WHERE projection = $1")
+            .bind(name)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(seq,)| seq as u64).unwrap_or(0))
+}
+
+/// Applies a batch of commits in one transaction, skipping those another replica applied.
+async fn apply_batch<P: Projection>(
+    db: &PgPool,
+    projection: &P,
+    commits: &[Commit],
+) -> Result<u64, ProjectorError> {
+    let mut tx = db.begin().await?;
+
+    sqlx::query(
+        "INSERT INTO projection_checkpoints (projection, stream_seq) VALUES ($1, 0) \
+         ON CONFLICT (projection) DO NOTHING",
+    )
+    .bind(P::NAME)
+    .execute(&mut *tx)
+    .await?;
+    let (done,): (i64,) = sqlx::query_as(
+        "SELECT stream_seq FROM projection_checkpoints WHERE projection = $1 FOR UPDATE",
+    )
+    .bind(P::NAME)
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let mut last = done as u64;
+    for commit in commits.iter().filter(|c| c.stream_seq > done as u64) {
+        projection.apply(&mut tx, commit).await?;
+        last = commit.stream_seq;
+    }
+
+    sqlx::query(
+        "UPDATE projection_checkpoints SET stream_seq = $2, updated_at = now() \
+         WHERE projection = $1",
+    )
+    .bind(P::NAME)
+    .bind(last as i64)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(last)
+}
+
+/// Follows the stream from the checkpoint until shutdown, or, with `idle_stop`, until the
+/// stream has been quiet that long (caught up).
+pub async fn run<P: Projection>(
+    app: &App,
+    projection: &P,
+    idle_stop: Option<Duration>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<u64, ProjectorError> {
+    let mut last = checkpoint(&app.db, P::NAME).await?;
+    let idle = idle_stop.unwrap_or(Duration::from_secs(86_400 * 365));
+
+    let stream = app
+        .log
+        .read_from(Some(P::filter(app)), last + 1)
+        .await
+        .map_err(|e| ProjectorError::Stream(e.to_string()))?;
+    let mut batches = Box::pin(stream.ready_chunks(BATCH));
+
+    loop {
+        let batch = tokio::select! {
+            batch = batches.next() => batch,
+            _ = shutdown.changed() => return Ok(last),
+            _ = tokio::time::sleep(idle), if idle_stop.is_some() => return Ok(last),
+        };
+        let Some(batch) = batch else {
+            return Err(ProjectorError::Stream("the event stream ended".into()));
+        };
+
+        let commits = batch
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ProjectorError::Stream(e.to_string()))?;
+        last = apply_batch(&app.db, projection, &commits).await?;
+        crate::metrics::projector_applied(P::NAME, commits.len(), commits.last());
+    }
+}
+
+/// Runs a projection for as long as the process lives, restarting after failures.
+pub async fn supervise<P: Projection>(app: App, projection: P, shutdown: watch::Receiver<bool>) {
+    tracing::info!(projection = P::NAME, "projector started");
+
+    loop {
+        match run(&app, &projection, None, shutdown.clone()).await {
+            Ok(seq) => {
+                tracing::info!(projection = P::NAME, stream_seq = seq, "projector stopped");
+                return;
+            }
+            Err(error) => {
+                tracing::error!(projection = P::NAME, error = %error, "projector failed");
+            }
+        }
+
+        let mut shutdown = shutdown.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Drops a read model and replays the whole stream into it, returning the last sequence
+/// applied once the stream has been quiet for a second.
+pub async fn rebuild(app: &App, name: &str) -> Result<u64, ProjectorError> {
+    match name {
+        DocumentsProjection::NAME => rebuild_one(app, &DocumentsProjection).await,
+        other => Err(ProjectorError::Unknown(other.to_owned())),
+    }
+}
+
+async fn rebuild_one<P: Projection>(app: &App, projection: &P) -> Result<u64, ProjectorError> {
+    let mut tx = app.db.begin().await?;
+    projection.clear(&mut tx).await?;
+    sqlx::query("DELETE FROM projection_checkpoints WHERE projection = $1")
+        .bind(P::NAME)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
+    let (_never, shutdown) = watch::channel(false);
+    run(app, projection, Some(Duration::from_secs(1)), shutdown).await
+}

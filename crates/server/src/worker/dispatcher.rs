@@ -1,0 +1,190 @@
+//! The dispatcher turns document events into work: each ImageRequested becomes a job message
+//! on the work queue, and each picture outcome asks the document whether it is complete.
+//!
+//! It reads the durable event stream rather than being called after a commit, so an API
+//! process that dies right after committing loses no job. Its effects are idempotent (a job
+//! message id is its job id; completing a complete document does nothing), so a redelivered
+//! commit is harmless.
+
+use std::time::Duration;
+
+use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PullConsumer, pull};
+use async_nats::jetstream::message::PublishMessage;
+use async_nats::jetstream::{AckKind, Message};
+use chrono::Utc;
+use futures::StreamExt;
+use illustrator_documents::{
+    CommandContext, Document, DocumentCommand, DocumentEvent, DocumentId, ImageJob,
+};
+use illustrator_eventstore::Commit;
+use tokio::sync::watch;
+
+use super::job::JobMessage;
+use crate::app::App;
+use crate::commands::{self, Metadata};
+
+/// Name of the durable consumer all dispatcher replicas share.
+pub fn consumer_name(app: &App) -> String {
+    format!("{}_dispatcher", app.ns.as_str())
+}
+
+async fn consumer(app: &App) -> anyhow::Result<PullConsumer> {
+    let stream = app.js.get_stream(app.ns.events_stream()).await?;
+    let name = consumer_name(app);
+    let config = pull::Config {
+        durable_name: Some(name.clone()),
+        filter_subject: app.ns.events_filter(illustrator_documents::AGGREGATE_TYPE),
+        ack_policy: AckPolicy::Explicit,
+        ack_wait: Duration::from_secs(30),
+        deliver_policy: DeliverPolicy::All,
+        max_ack_pending: 1024,
+        ..Default::default()
+    };
+    Ok(stream.get_or_create_consumer(&name, config).await?)
+}
+
+pub async fn run_dispatcher(app: App, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+    let consumer = consumer(&app).await?;
+    let mut messages = consumer
+        .stream()
+        .max_messages_per_batch(256)
+        .heartbeat(Duration::from_secs(5))
+        .messages()
+        .await?;
+    tracing::info!("dispatcher started");
+
+    loop {
+        let next = tokio::select! {
+            next = messages.next() => next,
+            _ = shutdown.changed() => break,
+        };
+        match next {
+            Some(Ok(message)) => dispatch(&app, message).await,
+            Some(Err(error)) => {
+                tracing::warn!(error = %error, "dispatcher consumer hiccup");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            None => anyhow::bail!("the dispatcher consumer ended"),
+        }
+    }
+    tracing::info!("dispatcher stopped");
+    Ok(())
+}
+
+async fn dispatch(app: &App, message: Message) {
+    let Ok(info) = message.info() else {
+        let _ = message.ack().await;
+        return;
+    };
+    let commit = match Commit::decode(info.stream_sequence, &message.subject, &message.payload) {
+        Ok(commit) => commit,
+        Err(error) => {
+            tracing::error!(stream_seq = info.stream_sequence, error = %error,
+                "unreadable commit skipped by the dispatcher");
+            let _ = message.ack_with(AckKind::Term).await;
+            return;
+        }
+    };
+
+    let ack = match handle_commit(app, &commit).await {
+        Ok(()) => AckKind::Ack,
+        Err(error) => {
+            tracing::warn!(document_id = %commit.aggregate_id, error = %error,
+                "dispatch will be retried");
+            AckKind::Nak(Some(Duration::from_secs(1)))
+        }
+    };
+    let _ = message.ack_with(ack).await;
+}
+
+async fn handle_commit(app: &App, commit: &Commit) -> anyhow::Result<()> {
+    let events = commit
+        .events
+        .iter()
+        .map(|raw| serde_json::from_value::<DocumentEvent>(raw.payload.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let id = DocumentId::parse(&commit.aggregate_id)?;
+
+    let jobs: Vec<(ImageJob, String)> = events
+        .iter()
+        .filter_map(|event| match event {
+            DocumentEvent::ImageRequested { job, meta } => {
+                Some((job.clone(), meta.correlation_id.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let settles = events.iter().any(|event| {
+        matches!(
+            event,
+            DocumentEvent::ImageGenerated { .. }
+                | DocumentEvent::ImageFailed { .. }
+                | DocumentEvent::IllustrationPlanned { .. }
+        )
+    });
+
+    if !jobs.is_empty() {
+        let Some(document) = commands::load(&app.documents, id).await? else {
+            anyhow::bail!("document {id} has jobs but no state");
+        };
+        publish_jobs(app, &document, jobs).await?;
+    }
+    if settles {
+        complete(app, id, commit).await?;
+    }
+    Ok(())
+}
+
+/// Queues the jobs, each under its job id so that JetStream drops a second copy.
+pub async fn publish_jobs(
+    app: &App,
+    document: &Document,
+    jobs: Vec<(ImageJob, String)>,
+) -> anyhow::Result<()> {
+    let id = document.id.unwrap_or_default();
+    let mut acks = Vec::with_capacity(jobs.len());
+
+    for (job, correlation_id) in jobs {
+        let Some(slot) = document.slots.get(job.index as usize) else {
+            continue;
+        };
+        let subject = app.ns.job_subject(job.source.as_str());
+        let message = JobMessage {
+            document_id: id,
+            placement: slot.placement.clone(),
+            article_title: document.title.clone(),
+            correlation_id,
+            job,
+        };
+        let payload = serde_json::to_vec(&message)?;
+        let publish = PublishMessage::build()
+            .payload(payload.into())
+            .message_id(message.job.job_id.as_str());
+        acks.push(app.js.send_publish(subject, publish).await?);
+    }
+
+    for ack in acks {
+        ack.await?;
+    }
+    Ok(())
+}
+
+async fn complete(app: &App, id: DocumentId, commit: &Commit) -> anyhow::Result<()> {
+    let correlation_id = commit
+        .metadata
+        .get("correlation_id")
+        .cloned()
+        .unwrap_or_default();
+    let ctx = CommandContext {
+        actor: "dispatcher".into(),
+        correlation_id: correlation_id.clone(),
+        at: Utc::now(),
+    };
+    let metadata = Metadata {
+        actor: ctx.actor.clone(),
+        correlation_id,
+        idempotency_key: None,
+    };
+    commands::execute(&app.documents, id, DocumentCommand::Complete(ctx), &metadata).await?;
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! Generator workers: any number of processes share one durable pull consumer on the job
+//! work queue. A job is acknowledged only after its outcome is recorded on the document, so
+//! a worker that dies mid-job leaves it to be delivered again, and the document's record of
+//! settled jobs makes that second delivery change nothing.
+
+mod dispatcher;
+mod draw;
+mod job;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_nats::jetstream::{AckKind, Message, consumer::PullConsumer};
+use chrono::Utc;
+use futures::StreamExt;
+use illustrator_documents::{
+    AttemptError, CommandContext, DocumentCommand, DocumentError, GeneratedImage, ImageOutcome,
+};
+use tokio::sync::{Semaphore, watch};
+use tracing::Instrument;
+
+use crate::app::App;
+use crate::commands::{self, CommandError, Metadata};
+
+pub use dispatcher::{publish_jobs, run_dispatcher};
+pub use job::{JobError, JobMessage};
+
+/// Deliveries before a job is recorded as failed; the consumer in `nats/` allows the same.
+pub const MAX_DELIVER: i64 = 5;
+
+/// How often a running job tells JetStream it is still alive.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
+/// Pulls jobs until shutdown, drawing up to the configured number at once. On shutdown it
+/// stops pulling and hands back nothing: jobs in flight finish, and unstarted ones stay in
+/// the queue.
+pub async fn run_workers(app: App, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+    let consumer: PullConsumer = app
+        .js
+        .get_stream(app.ns.jobs_stream())
+        .await?
+        .get_consumer(&app.ns.jobs_consumer())
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let concurrency = app.config.worker_concurrency.max(1);
+    let permits = Arc::new(Semaphore::new(concurrency));
+
+    let mut messages = consumer
+        .stream()
+        .max_messages_per_batch(concurrency)
+        .heartbeat(Duration::from_secs(5))
+        .expires(Duration::from_secs(30))
+        .messages()
+        .await?;
+    tracing::info!(concurrency, "worker started");
+
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => permit?,
+            _ = shutdown.changed() => break,
+        };
+        let next = tokio::select! {
+            next = messages.next() => next,
+            _ = shutdown.changed() => break,
+        };
+
+        match next {
+            Some(Ok(message)) => {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    process(&app, message).await;
+                    drop(permit);
+                });
+            }
+            Some(Err(error)) => {
+                tracing::warn!(error = %error, "job consumer hiccup");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            None => anyhow::bail!("the job consumer ended"),
+        }
+    }
+
+    let _all = permits.acquire_many(concurrency as u32).await?;
+    tracing::info!("worker stopped");
+    Ok(())
+}
+
+/// Handles one delivery from start to acknowledgement.
+async fn process(app: &App, message: Message) {
+    let delivered = message.info().map(|info| info.delivered).unwrap_or(1);
+    let job: JobMessage = match serde_json::from_slice(&message.payload) {
+        Ok(job) => job,
+        Err(error) => {
+            tracing::error!(error = %error, "unreadable job message dropped");
+            let _ = message.ack_with(AckKind::Term).await;
+            return;
+        }
+    };
+
+    let span = tracing::info_span!(
+        "job",
+        document_id = %job.document_id,
+        job_id = %job.job.job_id,
+        source = job.job.source.as_str(),
+        attempt = delivered,
+    );
+
+    async {
+        let progress = keep_alive(&message);
+        let result = settle(app, &job, delivered).await;
+        progress.abort();
+
+        let ack = match result {
+            Ok(()) => AckKind::Ack,
+            Err(JobError::Permanent(error)) => {
+                tracing::warn!(error = %error, "job dropped");
+                AckKind::Term
+            }
+            Err(JobError::Transient(error)) => {
+                tracing::warn!(error = %error, "job will be retried");
+                AckKind::Nak(Some(Duration::from_secs(delivered.clamp(1, 30) as u64)))
+            }
+        };
+        if let Err(error) = message.ack_with(ack).await {
+            tracing::warn!(error = %error, "acknowledging a job failed");
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+fn keep_alive(message: &Message) -> tokio::task::JoinHandle<()> {
+    let message = message.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PROGRESS_EVERY);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if message.ack_with(AckKind::Progress).await.is_err() {
+                return;
+            }
+        }
+    })
+}
+
+/// Draws, stores and records one candidate, or records why it could not be drawn.
+async fn settle(app: &App, job: &JobMessage, delivered: i64) -> Result<(), JobError> {
+    let attempt = delivered as u32;
+    let started = std::time::Instant::now();
+
+    let outcome = match draw::draw(job, attempt, app.config.noop_render).await {
+        Ok(drawn) => match store(app, &drawn.rendered).await {
+            Ok(object) => ImageOutcome::Generated {
+                image: GeneratedImage {
+                    image_id: job.job.job_id.to_string(),
+                    source: drawn.source,
+                    object,
+                    content_type: drawn.rendered.content_type.to_owned(),
+                    bytes: drawn.rendered.bytes.len() as u64,
+                    width: drawn.rendered.width,
+                    height: drawn.rendered.height,
+                    price_milli_fen: 0,
+                },
+                errors: drawn.errors,
+            },
+            Err(error) if delivered < MAX_DELIVER => {
+                let error = AttemptError {
+                    attempt,
+                    source: drawn.source,
+                    error,
+                };
+                record(app, job, ImageOutcome::AttemptFailed { error: error.clone() }).await?;
+                return Err(JobError::Transient(error.error));
+            }
+            Err(error) => ImageOutcome::Failed {
+                error: AttemptError {
+                    attempt,
+                    source: drawn.source,
+                    error,
+                },
+            },
+        },
+        Err(mut errors) => {
+            let last = errors.pop().unwrap_or(AttemptError {
+                attempt,
+                source: job.job.source,
+                error: "no source could draw this picture".into(),
+            });
+            for error in errors {
+                record(app, job, ImageOutcome::AttemptFailed { error }).await?;
+            }
+            ImageOutcome::Failed { error: last }
+        }
+    };
+
+    let generated = matches!(outcome, ImageOutcome::Generated { .. });
+    record(app, job, outcome).await?;
+    crate::metrics::job_finished(job.job.source, generated, started.elapsed());
+    Ok(())
+}
+
+async fn store(app: &App, rendered: &illustrator_render::Rendered) -> Result<String, String> {
+    app.images
+        .put(&rendered.bytes, rendered.content_type)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn record(app: &App, job: &JobMessage, outcome: ImageOutcome) -> Result<(), JobError> {
+    let ctx = CommandContext {
+        actor: "worker".into(),
+        correlation_id: job.correlation_id.clone(),
+        at: Utc::now(),
+    };
+    let command = DocumentCommand::RecordOutcome(ctx.clone(), job.job.job_id.clone(), outcome);
+    let metadata = Metadata {
+        actor: ctx.actor,
+        correlation_id: ctx.correlation_id,
+        idempotency_key: None,
+    };
+
+    match commands::execute(&app.documents, job.document_id, command, &metadata).await {
+        Ok(_) => Ok(()),
+        Err(CommandError::Rejected(DocumentError::UnknownJob { job })) => {
+            Err(JobError::Permanent(format!("the document does not wait for job {job}")))
+        }
+        Err(CommandError::Rejected(DocumentError::NotFound)) => {
+            Err(JobError::Permanent("the document does not exist".into()))
+        }
+        Err(error) => Err(JobError::Transient(error.to_string())),
+    }
+}
