@@ -4,6 +4,10 @@
 //! Only insertions (and replacements of our own earlier pictures) are made: every other
 //! byte of the input comes through unchanged, the BOM and the presence or absence of a
 //! final newline included.
+//!
+//! Files whose lines end in a lone CR are spliced with lone CRs, but pulldown-cmark does
+//! not end lines at a lone CR inside code blocks, so a picture placed right after a code
+//! block of such a file can read as part of the code.
 
 use std::ops::Range;
 
@@ -41,11 +45,19 @@ pub(crate) fn assemble(
             .placements
             .iter()
             .find(|p| p.index == picture.index)
-            .ok_or(AnalysisError::UnknownPicture { index: picture.index })?;
+            .ok_or(AnalysisError::UnknownPicture {
+                index: picture.index,
+            })?;
         check_offset(src, body, placement)?;
         items.push(Item { placement, picture });
     }
-    items.sort_by_key(|i| (i.placement.offset, i.placement.replaces.is_some(), i.placement.index));
+    items.sort_by_key(|i| {
+        (
+            i.placement.offset,
+            i.placement.replaces.is_some(),
+            i.placement.index,
+        )
+    });
 
     let mut out = String::with_capacity(src.len() + items.len() * 96);
     let mut inserted = Vec::with_capacity(items.len());
@@ -82,14 +94,18 @@ pub(crate) fn assemble(
     }
 
     out.push_str(&src[copied..]);
-    Ok(Assembled { text: out, inserted })
+    Ok(Assembled {
+        text: out,
+        inserted,
+    })
 }
 
 /// Writes the pictures that go at `offset`, with the blank lines they need.
 fn insert_group(out: &mut String, bytes: &[u8], body: usize, offset: usize, group: &[Item<'_>]) {
     let eol = lines::ending_near(bytes, offset, body);
     let at_end = offset == bytes.len();
-    let unterminated = at_end && offset > body && !bytes.ends_with(b"\n") && !bytes.ends_with(b"\r");
+    let unterminated =
+        at_end && offset > body && !bytes.ends_with(b"\n") && !bytes.ends_with(b"\r");
 
     if unterminated {
         // The last line has no ending: end it, leave a blank line, and keep the file
@@ -127,6 +143,9 @@ fn insert_group(out: &mut String, bytes: &[u8], body: usize, offset: usize, grou
 fn block_text(item: &Item<'_>, eol: &str) -> String {
     let kind = item.placement.kind;
     match &item.picture.mermaid_code {
+        // pulldown-cmark does not open a fence whose line ends in a lone CR, so a file with
+        // old Mac line endings gets its fence lines ended with CRLF, which it does read.
+        Some(code) if eol == "\r" => marker::mermaid_fence(code, kind, "\r\n"),
         Some(code) => marker::mermaid_fence(code, kind, eol),
         None => marker::image_line(&item.picture.alt, &item.picture.url, kind),
     }
@@ -135,7 +154,10 @@ fn block_text(item: &Item<'_>, eol: &str) -> String {
 /// A plan made for other bytes would splice into the middle of a line or a character.
 fn check_offset(src: &str, body: usize, p: &Placement) -> Result<(), AnalysisError> {
     let bytes = src.as_bytes();
-    let bad = AnalysisError::BadOffset { index: p.index, offset: p.offset };
+    let bad = AnalysisError::BadOffset {
+        index: p.index,
+        offset: p.offset,
+    };
 
     let at_line_start = p.offset >= body
         && p.offset <= src.len()

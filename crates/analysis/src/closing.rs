@@ -17,14 +17,18 @@ pub(crate) fn fence_closed(src: &str, range: &Range<usize>) -> bool {
     let block = &src[range.clone()];
     let mut block_lines = block.lines();
 
-    let Some(first) = block_lines.next() else { return false };
+    let Some(first) = block_lines.next() else {
+        return false;
+    };
     let open = first.trim_start();
     let Some(fence_char) = open.chars().next().filter(|c| *c == '`' || *c == '~') else {
         return false;
     };
     let open_len = open.chars().take_while(|c| *c == fence_char).count();
 
-    let Some(last) = block_lines.last() else { return false };
+    let Some(last) = block_lines.last() else {
+        return false;
+    };
     let indent = last.len() - last.trim_start_matches(' ').len();
     if indent > 3 || last.trim_start_matches(' ').starts_with('\t') {
         return false;
@@ -42,7 +46,10 @@ pub(crate) fn html_closed(block: &str) -> bool {
     let lower: Vec<u8> = head.iter().take(12).map(u8::to_ascii_lowercase).collect();
     let has = |needle: &[u8]| {
         block.len() >= needle.len()
-            && block.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+            && block
+                .as_bytes()
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle))
     };
 
     for tag in [&b"script"[..], b"pre", b"style", b"textarea"] {

@@ -7,7 +7,9 @@ use crate::text;
 
 /// Mermaid code for a list's items, if they read as steps or as messages.
 pub(crate) fn for_list(block: &Block) -> Option<String> {
-    let Kind::List { ordered } = block.kind else { return None };
+    let Kind::List { ordered } = block.kind else {
+        return None;
+    };
 
     if let Some(messages) = messages(&block.items) {
         return Some(mermaid::sequence(&messages));
@@ -66,7 +68,10 @@ pub(crate) fn for_section(heading: &str, body: &[Block]) -> String {
             .map(|b| b.text.as_str())
             .collect::<Vec<_>>()
             .join("\n");
-        branches = text::phrases(&prose, 5, 30).into_iter().map(|p| (p, vec![])).collect();
+        branches = text::phrases(&prose, 5, 30)
+            .into_iter()
+            .map(|p| (p, vec![]))
+            .collect();
     }
 
     mermaid::mindmap(heading, &branches)
@@ -106,11 +111,20 @@ fn message(item: &str) -> Option<Message> {
 
 /// A message between two short actor names (long ones are sentences, not actors).
 fn actor_pair(from: &str, to: &str, text: &str) -> Option<Message> {
-    let clean = |s: &str| s.trim().trim_matches(['*', '`', '.', '。']).trim().to_string();
+    let clean = |s: &str| {
+        s.trim()
+            .trim_matches(['*', '`', '.', '。'])
+            .trim()
+            .to_string()
+    };
     let (from, to) = (clean(from), clean(to));
     let short = |s: &str| !s.is_empty() && s.chars().count() <= 24;
 
-    (short(&from) && short(&to)).then(|| Message { from, to, text: clean(text) })
+    (short(&from) && short(&to)).then(|| Message {
+        from,
+        to,
+        text: clean(text),
+    })
 }
 
 #[cfg(test)]
@@ -123,13 +137,19 @@ mod tests {
 
     #[test]
     fn arrows_and_verbs_read_as_messages() {
-        let m = messages(&strings(&["Client -> Server: hello", "Server → Client：ok"]));
+        let m = messages(&strings(&[
+            "Client -> Server: hello",
+            "Server → Client：ok",
+        ]));
         let m = m.unwrap_or_default();
         assert_eq!(m.len(), 2);
         assert_eq!(m[1].from, "Server");
         assert_eq!(m[1].text, "ok");
 
-        let m = messages(&strings(&["生产者向 Broker 发送消息", "Broker 向消费者发送消息"]));
+        let m = messages(&strings(&[
+            "生产者向 Broker 发送消息",
+            "Broker 向消费者发送消息",
+        ]));
         assert_eq!(m.map(|m| m[1].to.clone()).as_deref(), Some("消费者"));
 
         assert!(messages(&strings(&["just a list", "of things"])).is_none());

@@ -14,7 +14,9 @@ pub(crate) fn title(front: &str) -> Option<String> {
             break;
         }
 
-        let Some(rest) = line.strip_prefix("title") else { continue };
+        let Some(rest) = line.strip_prefix("title") else {
+            continue;
+        };
         let rest = rest.trim_start();
         let Some(value) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('=')) else {
             continue;
@@ -44,8 +46,14 @@ mod tests {
 
     #[test]
     fn yaml_and_toml_titles() {
-        assert_eq!(title("title: Trip notes\ntags: [x]\n").as_deref(), Some("Trip notes"));
-        assert_eq!(title("date = 1\ntitle = \"Rust 2024\"\n").as_deref(), Some("Rust 2024"));
+        assert_eq!(
+            title("title: Trip notes\ntags: [x]\n").as_deref(),
+            Some("Trip notes")
+        );
+        assert_eq!(
+            title("date = 1\ntitle = \"Rust 2024\"\n").as_deref(),
+            Some("Rust 2024")
+        );
         assert_eq!(title("title: '京都'\n").as_deref(), Some("京都"));
         assert_eq!(title("[extra]\ntitle = \"no\"\n"), None);
         assert_eq!(title("subtitle: x\n  title: nested\n"), None);

@@ -44,7 +44,9 @@ pub enum AnalysisError {
 
 /// The input as text, or the byte offset where it stops being UTF-8.
 fn utf8(input: &[u8]) -> Result<&str, AnalysisError> {
-    std::str::from_utf8(input).map_err(|e| AnalysisError::NotUtf8 { offset: e.valid_up_to() })
+    std::str::from_utf8(input).map_err(|e| AnalysisError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })
 }
 
 /// Plans the pictures of an article.
@@ -55,11 +57,7 @@ pub fn plan(input: &[u8], options: &PlanOptions) -> Result<Plan, AnalysisError> 
 }
 
 /// Writes the article back with `pictures` inserted where `plan` placed them.
-pub fn assemble(
-    input: &[u8],
-    plan: &Plan,
-    pictures: &[Picture],
-) -> Result<String, AnalysisError> {
+pub fn assemble(input: &[u8], plan: &Plan, pictures: &[Picture]) -> Result<String, AnalysisError> {
     assemble_detailed(input, plan, pictures).map(|a| a.text)
 }
 
@@ -98,7 +96,11 @@ pub fn boundaries(input: &[u8]) -> Result<Vec<Boundary>, AnalysisError> {
             let offset = (*offset)?;
             let after = g.checked_sub(1).map(|i| doc.blocks[i].kind.name());
             let before = doc.blocks.get(g).map(|b| b.kind.name());
-            (after.is_some() || before.is_some()).then_some(Boundary { offset, after, before })
+            (after.is_some() || before.is_some()).then_some(Boundary {
+                offset,
+                after,
+                before,
+            })
         })
         .collect();
 

@@ -16,7 +16,10 @@ const PREFIX: &str = "mi:";
 
 /// The placement type of a marked image title, if the title is one of ours.
 pub(crate) fn kind_of_title(title: &str) -> Option<PlacementType> {
-    title.trim().strip_prefix(PREFIX).and_then(PlacementType::parse)
+    title
+        .trim()
+        .strip_prefix(PREFIX)
+        .and_then(PlacementType::parse)
 }
 
 /// The placement type of the first line of a marked Mermaid fence (`%% mi:diagram`).
@@ -28,18 +31,19 @@ pub(crate) fn kind_of_mermaid_line(first_line: &str) -> Option<PlacementType> {
 
 /// The image line (without line ending) for a picture.
 pub fn image_line(alt: &str, url: &str, kind: PlacementType) -> String {
-    format!("![{}]({} \"{PREFIX}{}\")", escape_alt(alt), escape_url(url), kind.as_str())
+    format!(
+        "![{}]({} \"{PREFIX}{}\")",
+        escape_alt(alt),
+        escape_url(url),
+        kind.as_str()
+    )
 }
 
 /// A fenced `mermaid` block for the fenced-code mode, lines ended with `eol`, the last
 /// line (the closing fence) without one. The fence is longer than any backtick run
 /// inside, so no line of the code can close it.
 pub fn mermaid_fence(code: &str, kind: PlacementType, eol: &str) -> String {
-    let longest_run = code
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest_run = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run.max(2) + 1);
 
     let mut out = String::with_capacity(code.len() + 64);
@@ -89,7 +93,10 @@ pub fn escape_url(url: &str) -> String {
     for &b in url.as_bytes() {
         let unsafe_byte = b <= b' '
             || b >= 0x7f
-            || matches!(b, b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'"' | b'\\' | b'`');
+            || matches!(
+                b,
+                b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'"' | b'\\' | b'`'
+            );
         if unsafe_byte {
             out.push_str(&format!("%{b:02X}"));
         } else {
@@ -107,10 +114,16 @@ mod tests {
     #[test]
     fn titles_are_recognised() {
         assert_eq!(kind_of_title("mi:cover"), Some(PlacementType::Cover));
-        assert_eq!(kind_of_title("mi:code_concept"), Some(PlacementType::CodeConcept));
+        assert_eq!(
+            kind_of_title("mi:code_concept"),
+            Some(PlacementType::CodeConcept)
+        );
         assert_eq!(kind_of_title("mi:nothing"), None);
         assert_eq!(kind_of_title("cover"), None);
-        assert_eq!(kind_of_mermaid_line("%% mi:diagram\n"), Some(PlacementType::Diagram));
+        assert_eq!(
+            kind_of_mermaid_line("%% mi:diagram\n"),
+            Some(PlacementType::Diagram)
+        );
     }
 
     #[test]
@@ -125,13 +138,23 @@ mod tests {
             "![Half\\-open ranges \\[0\\, n\\) in Rust]\
              (media/Half-open%20ranges%20%281%29.png \"mi:section\")"
         );
-        assert_eq!(escape_url("media/京都 秋.png"), "media/%E4%BA%AC%E9%83%BD%20%E7%A7%8B.png");
-        assert_eq!(escape_alt("Line one\nline two ]]"), "Line one line two \\]\\]");
+        assert_eq!(
+            escape_url("media/京都 秋.png"),
+            "media/%E4%BA%AC%E9%83%BD%20%E7%A7%8B.png"
+        );
+        assert_eq!(
+            escape_alt("Line one\nline two ]]"),
+            "Line one line two \\]\\]"
+        );
     }
 
     #[test]
     fn fence_outgrows_backtick_runs() {
-        let f = mermaid_fence("flowchart TD\n  a[\"````\"]\n", PlacementType::Diagram, "\n");
+        let f = mermaid_fence(
+            "flowchart TD\n  a[\"````\"]\n",
+            PlacementType::Diagram,
+            "\n",
+        );
         assert!(f.starts_with("`````mermaid\n%% mi:diagram\n"));
         assert!(f.ends_with("\n`````"));
     }

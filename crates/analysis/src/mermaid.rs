@@ -2,15 +2,16 @@
 //!
 //! Node ids are `n1`, `n2`, ... so no reserved word (`end`, `graph`, `subgraph`...) can be
 //! an id. Labels go between double quotes after the characters that can end a quoted
-//! label, start an entity (`#`), a comment (`%%`), a Markdown string (`` ` ``) or HTML
-//! (`<`, `&`) are replaced by look-alikes, so any text, CJK included, is safe.
+//! label, start an entity (`#`), a comment (`%%`), a Markdown string (`` ` ``), HTML
+//! (`<`, `&`) or an arrow (`-`, `=`) are replaced by look-alikes, so any text, CJK
+//! included, is safe.
 
 use crate::text;
 
 /// Characters kept per label: diagrams are for glancing at.
 const LABEL_CHARS: usize = 40;
 /// Nodes per diagram beyond which a diagram stops being readable.
-pub(crate) const MAX_NODES: usize = 12;
+pub const MAX_NODES: usize = 12;
 
 /// `text` made safe to put between double quotes in any Mermaid diagram, and short.
 pub fn label(text: &str) -> String {
@@ -29,13 +30,22 @@ pub fn label(text: &str) -> String {
             '&' => out.push('＋'),
             ';' => out.push('；'),
             '|' => out.push('¦'),
+            // Runs of `-` and `=` read as arrows even inside quotes to some parsers.
+            '-' => out.push('‐'),
+            '=' => out.push('＝'),
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
 
+    // `:::` attaches a class to a node, even from inside a quoted label in some parsers.
+    let out = out.replace("::", "∶∶");
     let trimmed = out.trim();
-    if trimmed.is_empty() { "…".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "…".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// A top-down flowchart of `steps` in order.
@@ -110,7 +120,10 @@ mod tests {
 
     #[test]
     fn labels_lose_their_dangerous_characters() {
-        assert_eq!(label("say \"hi\" #1; 100% <b>&</b>"), "say 'hi' ＃1； 100％ ‹b›＋‹/b›");
+        assert_eq!(
+            label("say \"hi\" #1; 100% <b>&</b>"),
+            "say 'hi' ＃1； 100％ ‹b›＋‹/b›"
+        );
         assert_eq!(label("   "), "…");
         assert_eq!(label("end"), "end");
         assert_eq!(label("部署(生产)[环境]"), "部署(生产)[环境]");
@@ -119,6 +132,9 @@ mod tests {
     #[test]
     fn flowchart_links_steps_in_order() {
         let code = flowchart(&["a".to_string(), "b".to_string()]);
-        assert_eq!(code, "flowchart TD\n    n1[\"a\"]\n    n2[\"b\"]\n    n1 --> n2\n");
+        assert_eq!(
+            code,
+            "flowchart TD\n    n1[\"a\"]\n    n2[\"b\"]\n    n1 --> n2\n"
+        );
     }
 }

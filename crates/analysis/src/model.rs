@@ -58,7 +58,10 @@ impl Source {
     }
 
     pub fn is_ai(self) -> bool {
-        matches!(self, Source::Doubao | Source::Flux | Source::Zhipu | Source::Dalle)
+        matches!(
+            self,
+            Source::Doubao | Source::Flux | Source::Zhipu | Source::Dalle
+        )
     }
 }
 
@@ -246,6 +249,10 @@ impl Placement {
             s if s.is_stock() => "jpg",
             _ => "png",
         };
-        format!("images/{:02}-{}.{ext}", self.index + 1, self.kind.as_str().replace('_', "-"))
+        format!(
+            "images/{:02}-{}.{ext}",
+            self.index + 1,
+            self.kind.as_str().replace('_', "-")
+        )
     }
 }

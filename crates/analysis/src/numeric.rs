@@ -25,7 +25,9 @@ pub(crate) fn has_numeric_column(table: &TableData) -> bool {
 /// The number a cell starts with: `1,234`, `12 345`, `3.5 GB`, `$12`, `45%`, `1.2±0.1`.
 /// Whatever follows the number must be short (a unit), or the cell is text.
 pub fn leading_number(cell: &str) -> Option<f64> {
-    let s = cell.trim().trim_start_matches(['$', '¥', '€', '£', '~', '+', '≈']);
+    let s = cell
+        .trim()
+        .trim_start_matches(['$', '¥', '€', '£', '~', '+', '≈']);
     let negative = s.starts_with('-') || s.starts_with('−');
     let s = s.trim_start_matches(['-', '−']);
 
@@ -75,7 +77,10 @@ mod tests {
     fn numeric_column_needs_most_cells() {
         let t = |rows: &[&[&str]]| TableData {
             headers: vec!["a".into(), "b".into()],
-            rows: rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect(),
         };
         assert!(has_numeric_column(&t(&[&["Tea", "3"], &["Cake", "5"]])));
         assert!(!has_numeric_column(&t(&[&["Tea", "3"]])));

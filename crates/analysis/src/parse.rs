@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
-use crate::classify::{TermCounts, scan_terms};
+use crate::classify::{TermCounts, scan};
 use crate::closing::{fence_closed, fence_lang, html_closed};
 use crate::frontmatter;
 use crate::lines;
@@ -123,7 +123,13 @@ pub(crate) struct Doc<'a> {
 /// Reads `src` (valid UTF-8, BOM allowed) into its top-level blocks.
 pub(crate) fn parse(src: &str) -> Doc<'_> {
     let body = if src.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut walk = Walk { src, body, blocks: Vec::new(), marked: Vec::new(), ..Walk::default() };
+    let mut walk = Walk {
+        src,
+        body,
+        blocks: Vec::new(),
+        marked: Vec::new(),
+        ..Walk::default()
+    };
 
     let parser = Parser::new_ext(&src[body..], parser_options()).into_offset_iter();
     for (event, range) in parser {
@@ -131,7 +137,14 @@ pub(crate) fn parse(src: &str) -> Doc<'_> {
     }
 
     let gaps = gaps(src.as_bytes(), body, &walk.blocks);
-    Doc { src, body, blocks: walk.blocks, marked: walk.marked, stats: walk.stats, gaps }
+    Doc {
+        src,
+        body,
+        blocks: walk.blocks,
+        marked: walk.marked,
+        stats: walk.stats,
+        gaps,
+    }
 }
 
 fn gaps(src: &[u8], body: usize, blocks: &[Block]) -> Vec<Option<usize>> {
@@ -142,7 +155,10 @@ fn gaps(src: &[u8], body: usize, blocks: &[Block]) -> Vec<Option<usize>> {
             (None, None) => Some(body),
             (None, Some(first)) => match first.kind {
                 Kind::FrontMatter { .. } => None,
-                _ => Some(first.line_start),
+                // Link reference definitions before the first block may open its paragraph
+                // (they are cut out of it): then only the very start is outside it.
+                _ if only_blank_lines(&src[body..first.line_start]) => Some(first.line_start),
+                _ => Some(body),
             },
             (Some(prev), Some(next)) => (prev.line_end <= next.line_start).then_some(prev.line_end),
             (Some(last), None) => closed_at_end(src, last).then_some(last.line_end),
@@ -151,6 +167,11 @@ fn gaps(src: &[u8], body: usize, blocks: &[Block]) -> Vec<Option<usize>> {
     }
 
     out
+}
+
+fn only_blank_lines(text: &[u8]) -> bool {
+    text.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// Whether text appended after `last` would fall outside it: an unclosed fence or an
@@ -207,7 +228,12 @@ impl<'a> Walk<'a> {
         match event {
             Event::Start(tag) => {
                 if self.depth == 0 {
-                    self.cur = Some(Current::new(&tag, range.clone(), self.src.as_bytes(), self.body));
+                    self.cur = Some(Current::new(
+                        &tag,
+                        range.clone(),
+                        self.src.as_bytes(),
+                        self.body,
+                    ));
                 }
                 self.depth += 1;
                 self.start(&tag);
@@ -355,12 +381,12 @@ impl<'a> Walk<'a> {
         }
 
         text::push_capped(&mut cur.block.text, t, TEXT_CAP);
-        let measured = text::measure(t);
+        let mut measured = Measure::default();
+        scan(t, &mut measured, &mut self.stats.terms);
         let units = measured.units();
         self.stats.measure.add(measured);
         cur.block.units += units;
         cur.paragraph += units;
-        scan_terms(t, &mut self.stats.terms);
     }
 
     fn html(&mut self, t: &str) {
@@ -368,7 +394,9 @@ impl<'a> Walk<'a> {
 
         cur.other_content = true;
         let lower_has_img = t.len() >= 4
-            && t.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"<img"));
+            && t.as_bytes()
+                .windows(4)
+                .any(|w| w.eq_ignore_ascii_case(b"<img"));
         if lower_has_img {
             cur.block.pictures += 1;
         }
@@ -383,7 +411,9 @@ impl<'a> Walk<'a> {
     }
 
     fn finish(&mut self) {
-        let Some(mut cur) = self.cur.take() else { return };
+        let Some(mut cur) = self.cur.take() else {
+            return;
+        };
 
         if let Some(code) = cur.code.take() {
             let mine = marker::kind_of_mermaid_line(&code.first_line);
@@ -398,7 +428,10 @@ impl<'a> Walk<'a> {
                 }
             }
             let closed = !code.fenced || fence_closed(self.src, &cur.block.range);
-            cur.block.kind = Kind::Code { lang: code.lang, closed };
+            cur.block.kind = Kind::Code {
+                lang: code.lang,
+                closed,
+            };
         }
 
         if let Some(table) = cur.table.take() {
@@ -421,7 +454,11 @@ impl<'a> Walk<'a> {
             (picture_kinds, cur.marker, cur.images, cur.other_content)
         {
             let span = (cur.block.line_start, cur.block.line_end);
-            self.marked.push(Marked { kind, gap: self.blocks.len(), span });
+            self.marked.push(Marked {
+                kind,
+                gap: self.blocks.len(),
+                span,
+            });
             return;
         }
 
@@ -441,10 +478,16 @@ impl Current {
                     CodeBlockKind::Fenced(info) => (fence_lang(info).to_string(), true),
                     CodeBlockKind::Indented => (String::new(), false),
                 };
-                code = Some(CodeState { lang: lang.clone(), fenced, first_line: String::new() });
+                code = Some(CodeState {
+                    lang: lang.clone(),
+                    fenced,
+                    first_line: String::new(),
+                });
                 Kind::Code { lang, closed: true }
             }
-            Tag::List(start) => Kind::List { ordered: start.is_some() },
+            Tag::List(start) => Kind::List {
+                ordered: start.is_some(),
+            },
             Tag::Table(_) => Kind::Table,
             Tag::BlockQuote(_) => Kind::Quote,
             Tag::HtmlBlock => Kind::Html { closed: true },

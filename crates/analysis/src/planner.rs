@@ -27,20 +27,35 @@ pub(crate) fn plan(doc: &Doc<'_>, options: &PlanOptions) -> Plan {
         .iter()
         .enumerate()
         .map(|(index, c)| {
-            let ctx = Context { doc, options, language, title: title.as_deref(), outline: &outline };
+            let ctx = Context {
+                doc,
+                options,
+                language,
+                title: title.as_deref(),
+                outline: &outline,
+            };
             let mut p = ctx.placement(index as u32, c, classification.technical);
             claim_marked(doc, c, &mut claimed, &mut p);
             p
         })
         .collect();
 
-    Plan { language, title, classification, placements }
+    Plan {
+        language,
+        title,
+        classification,
+        placements,
+    }
 }
 
 /// Chinese when CJK characters outnumber the words of other scripts.
 fn language(doc: &Doc<'_>) -> Language {
     let m = doc.stats.measure;
-    if m.cjk > 0 && m.cjk >= m.words { Language::Zh } else { Language::En }
+    if m.cjk > 0 && m.cjk >= m.words {
+        Language::Zh
+    } else {
+        Language::En
+    }
 }
 
 /// The first H1, else the front matter's `title`, else a heading that opens the article.
@@ -86,7 +101,9 @@ impl Context<'_> {
         let blocks = &self.doc.blocks;
         let anchor = &blocks[c.anchor.min(blocks.len() - 1)];
         let heading = self.heading_of(c);
-        let table = (c.kind == PlacementType::Chart).then(|| anchor.table.clone()).flatten();
+        let table = (c.kind == PlacementType::Chart)
+            .then(|| anchor.table.clone())
+            .flatten();
 
         let source = sources::choose(
             self.options.source,
@@ -106,7 +123,9 @@ impl Context<'_> {
         });
         let subject = match c.kind {
             PlacementType::Cover => title.to_string(),
-            _ => heading.clone().unwrap_or_else(|| text::excerpt(&excerpt, 40)),
+            _ => heading
+                .clone()
+                .unwrap_or_else(|| text::excerpt(&excerpt, 40)),
         };
 
         Placement {
@@ -182,17 +201,23 @@ impl Context<'_> {
 
         let (root, body) = match (c.kind, self.outline.title_block) {
             (PlacementType::Section, _) => match anchor.kind {
-                Kind::Heading(level) => {
-                    (anchor.text.clone(), rules::section_body(doc, c.anchor, level))
-                }
+                Kind::Heading(level) => (
+                    anchor.text.clone(),
+                    rules::section_body(doc, c.anchor, level),
+                ),
                 _ => (anchor.text.clone(), c.anchor..c.anchor + 1),
             },
             (PlacementType::Cover, t) => {
                 let start = t.map_or(0, |t| t + 1);
-                (self.title.unwrap_or("").to_string(), start..doc.blocks.len())
+                (
+                    self.title.unwrap_or("").to_string(),
+                    start..doc.blocks.len(),
+                )
             }
             _ => {
-                let root = self.heading_of(c).unwrap_or_else(|| text::excerpt(&anchor.text, 30));
+                let root = self
+                    .heading_of(c)
+                    .unwrap_or_else(|| text::excerpt(&anchor.text, 30));
                 (root, c.anchor..c.anchor + 1)
             }
         };

@@ -14,7 +14,11 @@ pub(crate) struct PromptInput<'a> {
 /// The prompt for one placement. Image models draw text badly, so every template asks for
 /// no lettering.
 pub(crate) fn prompt(p: &PromptInput<'_>) -> String {
-    let title = if p.title.is_empty() { p.heading.unwrap_or("") } else { p.title };
+    let title = if p.title.is_empty() {
+        p.heading.unwrap_or("")
+    } else {
+        p.title
+    };
     let heading = p.heading.unwrap_or(title);
     let excerpt = p.excerpt;
 
@@ -36,9 +40,9 @@ pub(crate) fn prompt(p: &PromptInput<'_>) -> String {
                 "Atmospheric scene evoking this passage: {excerpt} \
                  Soft light, photographic mood, no text."
             ),
-            PlacementType::Diagram => format!(
-                "Diagram of the steps and parts of \"{heading}\": {excerpt}"
-            ),
+            PlacementType::Diagram => {
+                format!("Diagram of the steps and parts of \"{heading}\": {excerpt}")
+            }
             PlacementType::CodeConcept => format!(
                 "Illustration of what this code does in \"{heading}\": {excerpt} \
                  Isometric technical style, no text."
@@ -52,12 +56,12 @@ pub(crate) fn prompt(p: &PromptInput<'_>) -> String {
             PlacementType::Section => format!(
                 "为文章《{title}》的“{heading}”一节创作插图：{excerpt} 风格统一，画面中不要出现文字。"
             ),
-            PlacementType::Concept => format!(
-                "用简单的比喻解释“{heading}”这一概念：{excerpt} 扁平插画风格，不要文字。"
-            ),
-            PlacementType::Atmospheric => format!(
-                "营造这段文字的氛围：{excerpt} 柔和光线，摄影质感，不要文字。"
-            ),
+            PlacementType::Concept => {
+                format!("用简单的比喻解释“{heading}”这一概念：{excerpt} 扁平插画风格，不要文字。")
+            }
+            PlacementType::Atmospheric => {
+                format!("营造这段文字的氛围：{excerpt} 柔和光线，摄影质感，不要文字。")
+            }
             PlacementType::Diagram => format!("“{heading}”的步骤与组成示意图：{excerpt}"),
             PlacementType::CodeConcept => format!(
                 "用插图说明“{heading}”中这段代码的作用：{excerpt} 等距技术插画风格，不要文字。"
@@ -85,9 +89,17 @@ pub(crate) fn alt(kind: PlacementType, language: Language, subject: &str) -> Str
         (Language::Zh, PlacementType::CodeConcept) => "代码示意",
         (Language::Zh, PlacementType::Chart) => "图表",
     };
-    let sep = if language == Language::Zh { "：" } else { ": " };
+    let sep = if language == Language::Zh {
+        "："
+    } else {
+        ": "
+    };
 
-    if subject.is_empty() { label.to_string() } else { format!("{label}{sep}{subject}") }
+    if subject.is_empty() {
+        label.to_string()
+    } else {
+        format!("{label}{sep}{subject}")
+    }
 }
 
 #[cfg(test)]
@@ -106,7 +118,10 @@ mod tests {
         assert!(prompt(&p).starts_with("为文章《京都之秋》创作封面插图"));
         p.language = Language::En;
         assert!(prompt(&p).starts_with("Cover illustration for an article titled \"京都之秋\""));
-        assert_eq!(alt(PlacementType::Chart, Language::Zh, "价格"), "图表：价格");
+        assert_eq!(
+            alt(PlacementType::Chart, Language::Zh, "价格"),
+            "图表：价格"
+        );
         assert_eq!(alt(PlacementType::Cover, Language::En, ""), "Cover");
     }
 }

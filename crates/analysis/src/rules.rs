@@ -57,10 +57,19 @@ pub(crate) fn outline(doc: &Doc<'_>) -> Outline {
         .find(|&i| heading(i) == Some(1))
         .or_else(|| first_content.filter(|&i| heading(i).is_some()));
 
-    let levels = (0..doc.blocks.len()).filter(|&i| Some(i) != title_block).filter_map(heading);
-    let section_level = if levels.clone().any(|l| l == 2) { Some(2) } else { levels.min() };
+    let levels = (0..doc.blocks.len())
+        .filter(|&i| Some(i) != title_block)
+        .filter_map(heading);
+    let section_level = if levels.clone().any(|l| l == 2) {
+        Some(2)
+    } else {
+        levels.min()
+    };
 
-    Outline { title_block, section_level }
+    Outline {
+        title_block,
+        section_level,
+    }
 }
 
 /// Every candidate the rules allow, in no particular order.
@@ -81,7 +90,10 @@ pub(crate) fn candidates(
     if options.cover && !blocks.is_empty() {
         let after = match outline.title_block {
             Some(t) => t + 1,
-            None => blocks.iter().take_while(|b| matches!(b.kind, Kind::FrontMatter { .. })).count(),
+            None => blocks
+                .iter()
+                .take_while(|b| matches!(b.kind, Kind::FrontMatter { .. }))
+                .count(),
         };
         let logo_follows = blocks
             .get(after)
@@ -93,13 +105,19 @@ pub(crate) fn candidates(
 
     for (i, block) in blocks.iter().enumerate() {
         match &block.kind {
-            Kind::Heading(level) if Some(*level) == outline.section_level && Some(i) != outline.title_block => {
+            Kind::Heading(level)
+                if Some(*level) == outline.section_level && Some(i) != outline.title_block =>
+            {
                 if wants_section(doc, i, *level, options.sections) {
                     push(PlacementType::Section, i + 1, i);
                 }
             }
             Kind::Table => {
-                if block.table.as_ref().is_some_and(numeric::has_numeric_column) {
+                if block
+                    .table
+                    .as_ref()
+                    .is_some_and(numeric::has_numeric_column)
+                {
                     push(PlacementType::Chart, i + 1, i);
                 }
             }
@@ -118,7 +136,10 @@ pub(crate) fn candidates(
             _ => {}
         }
 
-        let prose = matches!(block.kind, Kind::Paragraph | Kind::List { .. } | Kind::Quote | Kind::Footnote);
+        let prose = matches!(
+            block.kind,
+            Kind::Paragraph | Kind::List { .. } | Kind::Quote | Kind::Footnote
+        );
         if prose && block.longest_paragraph >= options.long_paragraph.max(1) {
             push(PlacementType::Atmospheric, i + 1, i);
         }
@@ -156,36 +177,65 @@ fn is_definition(text: &str) -> bool {
     let head = crate::text::prefix_bytes(text, 240);
     let first = head.split(['.', '。', '\n']).next().unwrap_or("");
 
-    [" is a ", " is an ", " refers to ", " is the term for ", "是指", "是一种", "指的是", "定义为"]
-        .iter()
-        .any(|p| first.contains(p))
+    [
+        " is a ",
+        " is an ",
+        " refers to ",
+        " is the term for ",
+        "是指",
+        "是一种",
+        "指的是",
+        "定义为",
+    ]
+    .iter()
+    .any(|p| first.contains(p))
 }
 
 /// The candidates kept: by priority, each at least `min_gap` blocks from those already
-/// kept, at most `max_images`; returned in document order.
+/// kept, at most `max_images`; returned in document order. A first pass lets no kind but
+/// the cover take more than two fifths of the pictures, so that a long run of tables or
+/// lists cannot crowd out the section pictures; a second pass fills what is left.
 pub(crate) fn select(mut all: Vec<Candidate>, options: &PlanOptions) -> Vec<Candidate> {
     all.sort_by_key(|c| (c.priority(), c.gap));
 
+    let quota = options.max_images.saturating_mul(2).div_ceil(5).max(1);
     let mut kept: BTreeMap<usize, Vec<Candidate>> = BTreeMap::new();
+    let mut per_kind = [0usize; 7];
     let mut count = 0;
-    for c in all {
-        if count >= options.max_images {
-            break;
-        }
+    let mut taken = vec![false; all.len()];
 
-        let lo = c.gap.saturating_sub(options.min_gap.saturating_sub(1));
-        let hi = c.gap.saturating_add(options.min_gap);
-        let crowded = options.min_gap > 0 && kept.range(lo..hi).next().is_some();
-        let duplicate = kept.get(&c.gap).is_some_and(|v| v.iter().any(|k| k.kind == c.kind));
-        if crowded || duplicate {
-            continue;
-        }
+    for pass in 0..2 {
+        for (n, c) in all.iter().enumerate() {
+            if count >= options.max_images {
+                break;
+            }
+            let slot = c.priority() as usize;
+            let over_quota = pass == 0 && c.kind != PlacementType::Cover && per_kind[slot] >= quota;
+            if taken[n] || over_quota || !fits(&kept, c, options.min_gap) {
+                continue;
+            }
 
-        kept.entry(c.gap).or_default().push(c);
-        count += 1;
+            kept.entry(c.gap).or_default().push(c.clone());
+            taken[n] = true;
+            per_kind[slot] += 1;
+            count += 1;
+        }
     }
 
     let mut out: Vec<Candidate> = kept.into_values().flatten().collect();
     out.sort_by_key(|c| (c.gap, c.priority()));
     out
+}
+
+/// Whether `c` keeps `min_gap` blocks from every kept picture (and is no second picture
+/// of the same kind at one spot).
+fn fits(kept: &BTreeMap<usize, Vec<Candidate>>, c: &Candidate, min_gap: usize) -> bool {
+    let lo = c.gap.saturating_sub(min_gap.saturating_sub(1));
+    let hi = c.gap.saturating_add(min_gap);
+    let crowded = min_gap > 0 && kept.range(lo..hi).next().is_some();
+    let duplicate = kept
+        .get(&c.gap)
+        .is_some_and(|v| v.iter().any(|k| k.kind == c.kind));
+
+    !crowded && !duplicate
 }

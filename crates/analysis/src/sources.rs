@@ -17,11 +17,17 @@ pub(crate) fn choose(
     available: &[Source],
 ) -> Source {
     if let SourceRequest::Explicit(source) = request {
-        return if source == Source::Chart && !has_table { Source::Card } else { source };
+        return if source == Source::Chart && !has_table {
+            Source::Card
+        } else {
+            source
+        };
     }
 
     let ai = available.iter().copied().find(|s| s.is_ai());
-    let stock = [Source::Unsplash, Source::Pexels].into_iter().find(|s| available.contains(s));
+    let stock = [Source::Unsplash, Source::Pexels]
+        .into_iter()
+        .find(|s| available.contains(s));
 
     match kind {
         PlacementType::Chart => Source::Chart,
@@ -30,9 +36,7 @@ pub(crate) fn choose(
         PlacementType::Cover | PlacementType::Concept | PlacementType::CodeConcept => {
             ai.unwrap_or(Source::Card)
         }
-        PlacementType::Section | PlacementType::Atmospheric => {
-            stock.or(ai).unwrap_or(Source::Card)
-        }
+        PlacementType::Section | PlacementType::Atmospheric => stock.or(ai).unwrap_or(Source::Card),
     }
 }
 
@@ -74,12 +78,24 @@ mod tests {
     #[test]
     fn auto_picks_by_kind_and_keys() {
         assert_eq!(choose(AUTO, T::Cover, false, false, &[]), S::Card);
-        assert_eq!(choose(AUTO, T::Cover, false, false, &[S::Unsplash, S::Flux]), S::Flux);
-        assert_eq!(choose(AUTO, T::Section, true, false, &[S::Unsplash]), S::Mermaid);
-        assert_eq!(choose(AUTO, T::Section, false, false, &[S::Pexels]), S::Pexels);
+        assert_eq!(
+            choose(AUTO, T::Cover, false, false, &[S::Unsplash, S::Flux]),
+            S::Flux
+        );
+        assert_eq!(
+            choose(AUTO, T::Section, true, false, &[S::Unsplash]),
+            S::Mermaid
+        );
+        assert_eq!(
+            choose(AUTO, T::Section, false, false, &[S::Pexels]),
+            S::Pexels
+        );
         assert_eq!(choose(AUTO, T::Section, false, false, &[]), S::Card);
         assert_eq!(choose(AUTO, T::Chart, false, true, &[]), S::Chart);
-        assert_eq!(choose(AUTO, T::Diagram, true, false, &[S::Dalle]), S::Mermaid);
+        assert_eq!(
+            choose(AUTO, T::Diagram, true, false, &[S::Dalle]),
+            S::Mermaid
+        );
     }
 
     #[test]
@@ -92,8 +108,14 @@ mod tests {
     #[test]
     fn fallback_chain_ends_with_card() {
         let all = [S::Unsplash, S::Pexels, S::Doubao, S::Zhipu];
-        assert_eq!(fallbacks(S::Unsplash, &all), vec![S::Pexels, S::Doubao, S::Zhipu, S::Card]);
-        assert_eq!(fallbacks(S::Pexels, &all), vec![S::Doubao, S::Zhipu, S::Card]);
+        assert_eq!(
+            fallbacks(S::Unsplash, &all),
+            vec![S::Pexels, S::Doubao, S::Zhipu, S::Card]
+        );
+        assert_eq!(
+            fallbacks(S::Pexels, &all),
+            vec![S::Doubao, S::Zhipu, S::Card]
+        );
         assert_eq!(fallbacks(S::Doubao, &all), vec![S::Zhipu, S::Card]);
         assert_eq!(fallbacks(S::Mermaid, &all), vec![S::Card]);
         assert_eq!(fallbacks(S::Chart, &[]), vec![S::Card]);

@@ -32,37 +32,6 @@ impl Measure {
     }
 }
 
-/// Measures `text` in one pass.
-pub(crate) fn measure(text: &str) -> Measure {
-    let mut m = Measure::default();
-    let mut in_word = false;
-
-    for c in text.chars() {
-        if c.is_ascii() {
-            let word_char = c.is_ascii_alphanumeric();
-            if word_char && !in_word {
-                m.words += 1;
-            }
-            in_word = word_char || (in_word && (c == '\'' || c == '-'));
-            continue;
-        }
-
-        if is_cjk(c) {
-            m.cjk += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                m.words += 1;
-            }
-            in_word = true;
-        } else {
-            in_word = false;
-        }
-    }
-
-    m
-}
-
 /// Appends `text` to `buf` while `buf` is shorter than `cap` bytes, cutting at a char
 /// boundary, so that collecting a block's text stays bounded however long the block is.
 pub(crate) fn push_capped(buf: &mut String, text: &str, cap: usize) {
@@ -128,19 +97,6 @@ pub(crate) fn phrases(text: &str, count: usize, max_chars: usize) -> Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn english_counts_words() {
-        let m = measure("The quick brown fox's tail, twenty-two feet.");
-        assert_eq!(m, Measure { cjk: 0, words: 7 });
-    }
-
-    #[test]
-    fn chinese_and_japanese_count_characters() {
-        assert_eq!(measure("我们在星期二到达。").cjk, 8);
-        assert_eq!(measure("ひらがなとカタカナ").cjk, 9);
-        assert_eq!(measure("使用 Rust 编写").units(), 5);
-    }
 
     #[test]
     fn excerpt_cuts_at_characters_not_bytes() {

@@ -28,14 +28,21 @@ fn spec_examples(file: &str) -> Option<Vec<(u64, String)>> {
 }
 
 fn run_examples(file: &str) {
-    let Some(examples) = spec_examples(file) else { return };
+    let Some(examples) = spec_examples(file) else {
+        return;
+    };
 
     for (n, md) in &examples {
         let name = format!("{file} example {n}");
         check_planned(&name, md.as_bytes(), &PlanOptions::default(), false);
         check_planned(&name, md.as_bytes(), &stress_options(), true);
         let plan = plan_at_every_boundary(md.as_bytes());
-        check(&name, md.as_bytes(), &plan, &common::fake_pictures(&plan, false));
+        check(
+            &name,
+            md.as_bytes(),
+            &plan,
+            &common::fake_pictures(&plan, false),
+        );
     }
     println!("{file}: {} examples checked", examples.len());
 }
@@ -58,7 +65,10 @@ fn corpus_articles_keep_the_invariants() {
     };
 
     let mut count = 0;
-    let mut entries: Vec<_> = fs::read_dir(dir.join("corpus")).expect("corpus").flatten().collect();
+    let mut entries: Vec<_> = fs::read_dir(dir.join("corpus"))
+        .expect("corpus")
+        .flatten()
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();

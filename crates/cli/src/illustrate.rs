@@ -231,7 +231,10 @@ async fn write_result(client: &Client, id: &str, output: &Path) -> anyhow::Resul
             extension(content_type)
         );
 
-        let bytes = send(client.request(Method::GET, url)).await?.bytes().await?;
+        let bytes = send(client.request(Method::GET, url))
+            .await?
+            .bytes()
+            .await?;
         let path = folder.join(&name);
         std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
         markdown = markdown.replace(url, &format!("images/{name}"));
@@ -243,7 +246,11 @@ async fn write_result(client: &Client, id: &str, output: &Path) -> anyhow::Resul
         "wrote {} with {written} pictures in {}{}",
         output.display(),
         folder.display(),
-        if failed > 0 { format!(" ({failed} could not be drawn)") } else { String::new() }
+        if failed > 0 {
+            format!(" ({failed} could not be drawn)")
+        } else {
+            String::new()
+        }
     );
     Ok(())
 }

@@ -34,7 +34,9 @@ fn parse_source(name: &str) -> Result<SourceRequest, String> {
     if name == "auto" {
         return Ok(SourceRequest::Auto);
     }
-    Source::parse(name).map(SourceRequest::Explicit).ok_or_else(|| format!("unknown source {name}"))
+    Source::parse(name)
+        .map(SourceRequest::Explicit)
+        .ok_or_else(|| format!("unknown source {name}"))
 }
 
 fn parse_online(name: &str) -> Result<Source, String> {
@@ -42,10 +44,14 @@ fn parse_online(name: &str) -> Result<Source, String> {
 }
 
 pub fn run(args: PlanArgs) -> anyhow::Result<()> {
-    let input = std::fs::read(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
+    let input =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
 
-    let mermaid_mode = if args.mermaid_code { MermaidMode::Code } else { MermaidMode::Image };
+    let mermaid_mode = if args.mermaid_code {
+        MermaidMode::Code
+    } else {
+        MermaidMode::Image
+    };
     let options = PlanOptions {
         source: args.source,
         available: args.available.clone(),
@@ -108,9 +114,17 @@ fn summary(input: &[u8], plan: &Plan) -> String {
             p.index,
             p.kind.as_str(),
             p.source.as_str(),
-            if fallbacks.is_empty() { "nothing".to_string() } else { fallbacks.join(", ") },
+            if fallbacks.is_empty() {
+                "nothing".to_string()
+            } else {
+                fallbacks.join(", ")
+            },
             line_number(input, p.offset),
-            if p.replaces.is_some() { ", replacing an earlier picture" } else { "" },
+            if p.replaces.is_some() {
+                ", replacing an earlier picture"
+            } else {
+                ""
+            },
             p.heading.as_deref().unwrap_or("-"),
             p.prompt,
         ));

@@ -90,9 +90,10 @@ impl Document {
 
     /// Finds the slot waiting for `job`, or says whether the job was already settled.
     fn pending_job(&self, job: &JobId) -> Option<(u32, &ImageJob)> {
-        self.slots.iter().enumerate().find_map(|(index, slot)| {
-            slot.pending.get(job).map(|j| (index as u32, j))
-        })
+        self.slots
+            .iter()
+            .enumerate()
+            .find_map(|(index, slot)| slot.pending.get(job).map(|j| (index as u32, j)))
     }
 
     fn requests(&self, ctx: &CommandContext, index: u32, generation: u32) -> Vec<DocumentEvent> {
@@ -131,12 +132,13 @@ impl Document {
 
         let mut options = command.options.clone();
         options.source = command.source;
-        let plan = illustrator_analysis::plan(&command.markdown, &options).map_err(|error| {
-            match error {
-                AnalysisError::NotUtf8 { offset } => DocumentError::NotUtf8 { offset },
-                other => DocumentError::Unplannable(other.to_string()),
-            }
-        })?;
+        let plan =
+            illustrator_analysis::plan(&command.markdown, &options).map_err(
+                |error| match error {
+                    AnalysisError::NotUtf8 { offset } => DocumentError::NotUtf8 { offset },
+                    other => DocumentError::Unplannable(other.to_string()),
+                },
+            )?;
 
         let mut events = vec![
             DocumentEvent::DocumentSubmitted {
@@ -293,9 +295,7 @@ impl Aggregate for Document {
 
         let events = match command {
             DocumentCommand::Illustrate(ctx, command) => self.illustrate(&ctx, &command)?,
-            DocumentCommand::RecordOutcome(ctx, job, outcome) => {
-                self.record(&ctx, job, outcome)?
-            }
+            DocumentCommand::RecordOutcome(ctx, job, outcome) => self.record(&ctx, job, outcome)?,
             DocumentCommand::Complete(ctx) => self.complete(&ctx),
             DocumentCommand::SelectCandidate(ctx, index, candidate) => {
                 let slot = self.slot(index)?;

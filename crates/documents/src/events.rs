@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
-use illustrator_analysis::{Classification, Language, Placement, PlanOptions, Source, SourceRequest};
+use illustrator_analysis::{
+    Classification, Language, Placement, PlanOptions, Source, SourceRequest,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{DocumentId, JobId};

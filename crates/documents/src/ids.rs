@@ -57,7 +57,10 @@ pub struct JobId(pub String);
 
 impl JobId {
     pub fn new(document: DocumentId, index: u32, candidate: u32, generation: u32) -> JobId {
-        JobId(format!("{}-{index}-{candidate}-{generation}", document.0.simple()))
+        JobId(format!(
+            "{}-{index}-{candidate}-{generation}",
+            document.0.simple()
+        ))
     }
 
     pub fn parse(text: &str) -> Result<JobId, IdError> {

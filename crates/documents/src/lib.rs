@@ -13,9 +13,7 @@ mod ids;
 pub use aggregate::{Candidate, Document, DocumentStatus, Slot, SlotStatus};
 pub use commands::{CommandContext, DocumentCommand, IllustrateDocument, ImageOutcome};
 pub use error::DocumentError;
-pub use events::{
-    ArticleRef, AttemptError, DocumentEvent, EventMeta, GeneratedImage, ImageJob,
-};
+pub use events::{ArticleRef, AttemptError, DocumentEvent, EventMeta, GeneratedImage, ImageJob};
 pub use ids::{DocumentId, IdError, JobId};
 
 /// Aggregate type name, used in subjects and event records.

@@ -48,7 +48,9 @@ impl<A: Aggregate> JetStreamStore<A> {
         context: JetStreamContext<A>,
         metadata: HashMap<String, String>,
     ) -> Result<Vec<EventEnvelope<A>>, StoreError> {
-        let key = metadata.get(IDEMPOTENCY_KEY).map(|key| hash_key(A::TYPE, key));
+        let key = metadata
+            .get(IDEMPOTENCY_KEY)
+            .map(|key| hash_key(A::TYPE, key));
 
         if let Some(key) = &key
             && let Some(envelopes) = self.replay(key).await?
@@ -63,10 +65,16 @@ impl<A: Aggregate> JetStreamStore<A> {
             Some(key) => key.clone(),
             None => uuid::Uuid::new_v4().to_string(),
         };
-        let ack = match self.publish(&context, &events, &metadata, &message_id).await {
+        let ack = match self
+            .publish(&context, &events, &metadata, &message_id)
+            .await
+        {
             Err(StoreError::Conflict { aggregate_id }) => {
                 return match &key {
-                    Some(key) => self.replay(key).await?.ok_or(StoreError::Conflict { aggregate_id }),
+                    Some(key) => self
+                        .replay(key)
+                        .await?
+                        .ok_or(StoreError::Conflict { aggregate_id }),
                     None => Err(StoreError::Conflict { aggregate_id }),
                 };
             }
@@ -74,19 +82,30 @@ impl<A: Aggregate> JetStreamStore<A> {
         };
 
         if ack.duplicate {
-            return self.resolve_duplicate(&context, key.as_deref(), &message_id, &ack).await;
+            return self
+                .resolve_duplicate(&context, key.as_deref(), &message_id, &ack)
+                .await;
         }
         if let Some(key) = &key {
-            self.remember(key, &context.aggregate_id, ack.sequence).await;
+            self.remember(key, &context.aggregate_id, ack.sequence)
+                .await;
         }
 
         let sequence = context.sequence + events.len() as u64;
+        let id = &context.aggregate_id;
+        self.inner
+            .cache
+            .put(id, &context.aggregate, ack.sequence, sequence);
         if snapshot::due(self.inner.config.snapshot_every, context.sequence, sequence) {
-            let id = &context.aggregate_id;
             snapshot::write(&self.inner, id, &context.aggregate, ack.sequence, sequence).await;
         }
 
-        Ok(to_envelopes(&context.aggregate_id, context.sequence + 1, events, &metadata))
+        Ok(to_envelopes(
+            &context.aggregate_id,
+            context.sequence + 1,
+            events,
+            &metadata,
+        ))
     }
 
     /// Publishes the commit with the expected last subject sequence and awaits its ack.
@@ -115,7 +134,9 @@ impl<A: Aggregate> JetStreamStore<A> {
         match pending.await {
             Ok(ack) => Ok(ack),
             Err(error) if error.kind() == PublishErrorKind::WrongLastSequence => {
-                Err(StoreError::Conflict { aggregate_id: id.clone() })
+                Err(StoreError::Conflict {
+                    aggregate_id: id.clone(),
+                })
             }
             // A lost ack leaves the outcome unknown; the caller reloads or retries with its key.
             Err(error) => Err(StoreError::nats("commit ack", error)),
@@ -134,11 +155,17 @@ impl<A: Aggregate> JetStreamStore<A> {
             return Ok(None);
         };
 
-        let record: IdempotencyRecord = serde_json::from_slice(&entry)
-            .map_err(|source| StoreError::Decode { stream_seq: 0, source })?;
+        let record: IdempotencyRecord =
+            serde_json::from_slice(&entry).map_err(|source| StoreError::Decode {
+                stream_seq: 0,
+                source,
+            })?;
         let message = reader::at_sequence(&self.inner.stream, record.stream_seq).await?;
         let Some(message) = message else {
-            return Err(StoreError::Missing(format!("commit at {}", record.stream_seq)));
+            return Err(StoreError::Missing(format!(
+                "commit at {}",
+                record.stream_seq
+            )));
         };
 
         let commit = reader::decode(&message)?;
@@ -163,27 +190,37 @@ impl<A: Aggregate> JetStreamStore<A> {
             return Err(unknown("duplicate ack for a random message id"));
         };
         if ack.sequence == 0 {
-            return self.replay(key).await?.ok_or_else(|| unknown("duplicate ack without sequence"));
+            return self
+                .replay(key)
+                .await?
+                .ok_or_else(|| unknown("duplicate ack without sequence"));
         }
 
         let message = reader::at_sequence(&self.inner.stream, ack.sequence).await?;
         let Some(message) = message else {
             return Err(unknown("duplicate ack names a missing message"));
         };
-        let stored_id = message.headers.get("Nats-Msg-Id").map(|value| value.as_str());
+        let stored_id = message
+            .headers
+            .get("Nats-Msg-Id")
+            .map(|value| value.as_str());
         if stored_id != Some(message_id) {
             return Err(unknown("duplicate ack names a message with another id"));
         }
 
         let commit = reader::decode(&message)?;
-        self.remember(key, &commit.aggregate_id, commit.stream_seq).await;
+        self.remember(key, &commit.aggregate_id, commit.stream_seq)
+            .await;
         self.envelopes(&commit)
     }
 
     /// Records the first commit of a key. The commit is already durable, so a failure here
     /// only shortens the replay protection to the duplicate window; it is logged, not returned.
     async fn remember(&self, key: &str, aggregate_id: &str, stream_seq: u64) {
-        let record = IdempotencyRecord { stream_seq, aggregate_id: aggregate_id.to_owned() };
+        let record = IdempotencyRecord {
+            stream_seq,
+            aggregate_id: aggregate_id.to_owned(),
+        };
         let Ok(body) = serde_json::to_vec(&record) else {
             return;
         };

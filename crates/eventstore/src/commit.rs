@@ -76,8 +76,8 @@ impl Commit {
     }
 }
 
-/// The JSON body of a commit message.
-#[derive(Debug, Serialize, Deserialize)]
+/// The JSON body of a commit message, as read.
+#[derive(Debug, Deserialize)]
 struct CommitRecord {
     aggregate_type: String,
     aggregate_id: String,
@@ -87,11 +87,30 @@ struct CommitRecord {
     time: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct EventRecord {
     event_type: String,
     event_version: String,
     payload: serde_json::Value,
+}
+
+/// The body of a commit as written: borrows the events so that nothing is copied into an
+/// intermediate JSON tree.
+#[derive(Serialize)]
+struct CommitRef<'a, E> {
+    aggregate_type: &'a str,
+    aggregate_id: &'a str,
+    first_sequence: u64,
+    events: Vec<EventRef<'a, E>>,
+    metadata: &'a HashMap<String, String>,
+    time: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+struct EventRef<'a, E> {
+    event_type: String,
+    event_version: String,
+    payload: &'a E,
 }
 
 /// Serializes a command's events into the body of one commit message.
@@ -104,26 +123,25 @@ pub(crate) fn encode<E: DomainEvent>(
 ) -> Result<Bytes, StoreError> {
     let events = events
         .iter()
-        .map(|event| {
-            Ok(EventRecord {
-                event_type: event.event_type(),
-                event_version: event.event_version(),
-                payload: serde_json::to_value(event)?,
-            })
+        .map(|event| EventRef {
+            event_type: event.event_type(),
+            event_version: event.event_version(),
+            payload: event,
         })
-        .collect::<Result<Vec<_>, serde_json::Error>>()
-        .map_err(StoreError::Encode)?;
+        .collect();
 
-    let record = CommitRecord {
-        aggregate_type: aggregate_type.to_owned(),
-        aggregate_id: aggregate_id.to_owned(),
+    let record = CommitRef {
+        aggregate_type,
+        aggregate_id,
         first_sequence,
         events,
-        metadata: metadata.clone(),
+        metadata,
         time: Utc::now(),
     };
 
-    serde_json::to_vec(&record).map(Bytes::from).map_err(StoreError::Encode)
+    serde_json::to_vec(&record)
+        .map(Bytes::from)
+        .map_err(StoreError::Encode)
 }
 
 #[cfg(test)]

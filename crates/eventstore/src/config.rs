@@ -15,6 +15,8 @@ pub struct StoreConfig {
     pub idempotency_bucket: String,
     /// Short name of the snapshot KV bucket (the namespace is added).
     pub snapshot_bucket: String,
+    /// Aggregate states kept in memory after commits; 0 disables the cache.
+    pub cache_capacity: usize,
     /// Most publishes `append_many` keeps unacknowledged; must stay below the JetStream
     /// context's in-flight limit (5,000 by default) or publishing blocks.
     pub publish_window: usize,
@@ -23,11 +25,12 @@ pub struct StoreConfig {
 impl Default for StoreConfig {
     fn default() -> StoreConfig {
         StoreConfig {
-            snapshot_every: 50,
+            snapshot_every: 20,
             snapshot_version: 1,
             upcasters: Upcasters::new(),
             idempotency_bucket: "idempotency".to_owned(),
             snapshot_bucket: "snapshots".to_owned(),
+            cache_capacity: 10_000,
             publish_window: 1_000,
         }
     }

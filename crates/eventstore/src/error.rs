@@ -12,15 +12,25 @@ pub type NatsError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub enum StoreError {
     /// A namespace, aggregate type or aggregate id would not be a safe subject token.
     #[error("invalid {what} {value:?}: only {allowed} are allowed")]
-    InvalidName { what: &'static str, value: String, allowed: &'static str },
+    InvalidName {
+        what: &'static str,
+        value: String,
+        allowed: &'static str,
+    },
 
     /// A topology file could not be read.
     #[error("reading topology file {path}")]
-    TopologyRead { path: PathBuf, source: std::io::Error },
+    TopologyRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     /// A topology file is not valid JSON of the expected shape.
     #[error("parsing topology file {path}")]
-    TopologyParse { path: PathBuf, source: serde_json::Error },
+    TopologyParse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
 
     /// The topology files are readable but inconsistent (bad duration, missing resource).
     #[error("invalid topology: {0}")]
@@ -28,7 +38,10 @@ pub enum StoreError {
 
     /// Applying the topology would lose data or protection; pass `allow_destructive` to force.
     #[error("refusing destructive change to {resource}: {}", changes.join(", "))]
-    Destructive { resource: String, changes: Vec<String> },
+    Destructive {
+        resource: String,
+        changes: Vec<String>,
+    },
 
     /// The server accepted a config but returned it without a setting that matters,
     /// which is what an older server does with fields it does not know.
@@ -45,11 +58,18 @@ pub enum StoreError {
 
     /// A stored message could not be decoded.
     #[error("cannot decode message at stream sequence {stream_seq}")]
-    Decode { stream_seq: u64, source: serde_json::Error },
+    Decode {
+        stream_seq: u64,
+        source: serde_json::Error,
+    },
 
     /// An aggregate's per-aggregate sequence jumps, which means lost or foreign messages.
     #[error("sequence gap in {aggregate_id}: expected {expected}, found {found}")]
-    Gap { aggregate_id: String, expected: u64, found: u64 },
+    Gap {
+        aggregate_id: String,
+        expected: u64,
+        found: u64,
+    },
 
     /// Another commit landed first on the same aggregate.
     #[error("optimistic concurrency conflict on {aggregate_id}")]
@@ -57,7 +77,10 @@ pub enum StoreError {
 
     /// The publish may or may not have been stored; reload (or retry with an idempotency key).
     #[error("outcome of the commit to {aggregate_id} is unknown: {reason}")]
-    OutcomeUnknown { aggregate_id: String, reason: String },
+    OutcomeUnknown {
+        aggregate_id: String,
+        reason: String,
+    },
 
     /// A commit the store will not write, such as one without events.
     #[error("invalid commit: {0}")]
@@ -71,7 +94,10 @@ pub enum StoreError {
 impl StoreError {
     /// Wraps an async-nats error with the name of the operation that failed.
     pub(crate) fn nats(op: &'static str, source: impl Into<NatsError>) -> StoreError {
-        StoreError::Nats { op, source: source.into() }
+        StoreError::Nats {
+            op,
+            source: source.into(),
+        }
     }
 }
 

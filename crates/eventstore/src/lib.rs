@@ -6,6 +6,7 @@
 //! stream sequence of the subject's last message is the optimistic-concurrency token.
 
 mod append;
+mod cache;
 mod commit;
 mod config;
 mod error;

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use async_nats::jetstream::consumer::pull::{Ordered, OrderedConfig};
-use async_nats::jetstream::consumer::DeliverPolicy;
-use async_nats::jetstream::stream::Stream as JsStream;
 use async_nats::jetstream::Context;
+use async_nats::jetstream::consumer::DeliverPolicy;
+use async_nats::jetstream::consumer::pull::{Ordered, OrderedConfig};
+use async_nats::jetstream::stream::Stream as JsStream;
 use futures::{Stream, StreamExt};
 
 use crate::{Commit, Namespace, StoreError, reader};
@@ -29,7 +29,10 @@ impl EventLog {
             .await
             .map_err(|_| StoreError::Missing(format!("stream {name}")))?;
 
-        Ok(EventLog { ns: ns.clone(), stream })
+        Ok(EventLog {
+            ns: ns.clone(),
+            stream,
+        })
     }
 
     /// Every commit matching `filter` (all aggregates when `None`) from stream sequence
@@ -160,7 +163,11 @@ impl Supervised {
     }
 }
 
-async fn open(stream: &JsStream<()>, filter: &str, start_sequence: u64) -> Result<Ordered, StoreError> {
+async fn open(
+    stream: &JsStream<()>,
+    filter: &str,
+    start_sequence: u64,
+) -> Result<Ordered, StoreError> {
     let config = OrderedConfig {
         filter_subject: filter.to_owned(),
         deliver_policy: DeliverPolicy::ByStartSequence { start_sequence },
@@ -171,5 +178,8 @@ async fn open(stream: &JsStream<()>, filter: &str, start_sequence: u64) -> Resul
         .await
         .map_err(|error| StoreError::nats("create ordered consumer", error))?;
 
-    consumer.messages().await.map_err(|error| StoreError::nats("ordered consumer messages", error))
+    consumer
+        .messages()
+        .await
+        .map_err(|error| StoreError::nats("ordered consumer messages", error))
 }

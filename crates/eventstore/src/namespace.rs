@@ -19,7 +19,9 @@ impl Namespace {
     pub fn new(name: &str) -> Result<Namespace, StoreError> {
         let valid = !name.is_empty()
             && name.len() <= 32
-            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
 
         if !valid {
             return Err(StoreError::InvalidName {
@@ -29,7 +31,10 @@ impl Namespace {
             });
         }
 
-        Ok(Namespace { lower: name.to_owned(), upper: name.to_ascii_uppercase() })
+        Ok(Namespace {
+            lower: name.to_owned(),
+            upper: name.to_ascii_uppercase(),
+        })
     }
 
     /// The namespace as given, used in subjects and bucket names.
@@ -94,7 +99,8 @@ impl Namespace {
 
     /// Fills the `{ns}` and `{NS}` placeholders of a topology file.
     pub fn fill(&self, text: &str) -> String {
-        text.replace("{ns}", &self.lower).replace("{NS}", &self.upper)
+        text.replace("{ns}", &self.lower)
+            .replace("{NS}", &self.upper)
     }
 }
 
@@ -102,12 +108,18 @@ impl Namespace {
 pub(crate) fn check_token(what: &'static str, value: &str) -> Result<(), StoreError> {
     let valid = !value.is_empty()
         && value.len() <= 128
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
 
     if valid {
         Ok(())
     } else {
-        Err(StoreError::InvalidName { what, value: value.to_owned(), allowed: TOKEN_CHARS })
+        Err(StoreError::InvalidName {
+            what,
+            value: value.to_owned(),
+            allowed: TOKEN_CHARS,
+        })
     }
 }
 

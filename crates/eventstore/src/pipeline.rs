@@ -5,7 +5,7 @@
 //! `publish_window` commits before awaiting their acks, which keeps the client's in-flight
 //! limit from blocking and reaches most of raw JetStream publish throughput.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use async_nats::jetstream::context::{PublishAckFuture, PublishErrorKind};
 use async_nats::jetstream::message::PublishMessage;
@@ -79,25 +79,32 @@ impl<A: Aggregate> JetStreamStore<A> {
         &self,
         commits: Vec<PreparedCommit<A>>,
     ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
-        if commits.iter().any(|c| c.metadata.contains_key(IDEMPOTENCY_KEY)) {
+        if commits
+            .iter()
+            .any(|c| c.metadata.contains_key(IDEMPOTENCY_KEY))
+        {
             let reason = "append_many does not take idempotency keys".to_owned();
             return Err(StoreError::InvalidCommit(reason));
         }
 
         let window = self.inner.config.publish_window.max(1);
         let mut results = Vec::with_capacity(commits.len());
-        let mut commits = commits.into_iter().peekable();
+        let mut in_flight = VecDeque::with_capacity(window);
 
-        while commits.peek().is_some() {
-            let chunk: Vec<_> = commits.by_ref().take(window).collect();
-            let mut pending = Vec::with_capacity(chunk.len());
+        // A sliding window: the oldest ack is awaited only when the window is full, so the
+        // connection never drains between batches.
+        for prepared in commits {
+            if in_flight.len() == window
+                && let Some((oldest, sent)) = in_flight.pop_front()
+            {
+                results.push(self.finish(oldest, sent).await);
+            }
 
-            for prepared in &chunk {
-                pending.push(self.send(prepared).await);
-            }
-            for (prepared, sent) in chunk.into_iter().zip(pending) {
-                results.push(self.finish(prepared, sent).await);
-            }
+            let sent = self.send(&prepared).await;
+            in_flight.push_back((prepared, sent));
+        }
+        for (prepared, sent) in in_flight {
+            results.push(self.finish(prepared, sent).await);
         }
 
         Ok(results)
@@ -139,20 +146,26 @@ impl<A: Aggregate> JetStreamStore<A> {
             }
             Ok(ack) => ack,
             Err(error) if error.kind() == PublishErrorKind::WrongLastSequence => {
-                return Err(StoreError::Conflict { aggregate_id: prepared.aggregate_id });
+                return Err(StoreError::Conflict {
+                    aggregate_id: prepared.aggregate_id,
+                });
             }
             Err(error) => return Err(StoreError::nats("commit ack", error)),
         };
 
         let sequence = prepared.sequence + prepared.events.len() as u64;
         let every = self.inner.config.snapshot_every;
-        if let Some(state) = &prepared.state
-            && snapshot::due(every, prepared.sequence, sequence)
-        {
+        if let Some(state) = &prepared.state {
             let id = &prepared.aggregate_id;
-            snapshot::write(&self.inner, id, state, ack.sequence, sequence).await;
+            self.inner.cache.put(id, state, ack.sequence, sequence);
+            if snapshot::due(every, prepared.sequence, sequence) {
+                snapshot::write(&self.inner, id, state, ack.sequence, sequence).await;
+            }
         }
 
-        Ok(Appended { stream_seq: ack.sequence, sequence })
+        Ok(Appended {
+            stream_seq: ack.sequence,
+            sequence,
+        })
     }
 }

@@ -29,7 +29,10 @@ pub(crate) async fn next_on_subject(
     subject: &str,
     from: u64,
 ) -> Result<Option<StreamMessage>, StoreError> {
-    match stream.direct_get_next_for_subject(subject, Some(from)).await {
+    match stream
+        .direct_get_next_for_subject(subject, Some(from))
+        .await
+    {
         Ok(message) => Ok(Some(message)),
         Err(error) if matches!(error.kind(), DirectGetErrorKind::NotFound) => Ok(None),
         Err(error) => Err(StoreError::nats("direct get next by subject", error)),
@@ -107,7 +110,9 @@ async fn range_by_consumer(
 ) -> Result<Vec<Commit>, StoreError> {
     let config = OrderedConfig {
         filter_subject: subject.to_owned(),
-        deliver_policy: DeliverPolicy::ByStartSequence { start_sequence: from },
+        deliver_policy: DeliverPolicy::ByStartSequence {
+            start_sequence: from,
+        },
         ..Default::default()
     };
     let consumer = stream
@@ -122,7 +127,9 @@ async fn range_by_consumer(
     let mut commits = Vec::new();
     while let Some(message) = messages.next().await {
         let message = message.map_err(|error| StoreError::nats("ordered consumer", error))?;
-        let info = message.info().map_err(|error| StoreError::nats("message info", error))?;
+        let info = message
+            .info()
+            .map_err(|error| StoreError::nats("message info", error))?;
         let stream_seq = info.stream_sequence;
 
         let commit = Commit::decode(stream_seq, message.subject.as_str(), &message.payload)?;

@@ -45,7 +45,12 @@ pub(crate) async fn write<A: Aggregate>(
     stream_seq: u64,
     sequence: u64,
 ) {
-    let snapshot = SnapshotRef { version: inner.config.snapshot_version, stream_seq, sequence, state };
+    let snapshot = SnapshotRef {
+        version: inner.config.snapshot_version,
+        stream_seq,
+        sequence,
+        state,
+    };
     let body = match serde_json::to_vec(&snapshot) {
         Ok(body) => body,
         Err(error) => {
@@ -54,7 +59,11 @@ pub(crate) async fn write<A: Aggregate>(
         }
     };
 
-    let subject = format!("$KV.{}.{}", inner.snapshots.name, key(A::TYPE, aggregate_id));
+    let subject = format!(
+        "$KV.{}.{}",
+        inner.snapshots.name,
+        key(A::TYPE, aggregate_id)
+    );
     if let Err(error) = inner.js.publish(subject, body.into()).await {
         tracing::warn!(aggregate_id, error = %error, "snapshot write failed");
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_nats::jetstream::{Context, kv, stream::Stream};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
 
+use crate::cache::StateCache;
 use crate::namespace::check_token;
 use crate::{Commit, Namespace, StoreConfig, StoreError, reader, snapshot};
 
@@ -26,11 +27,15 @@ pub(crate) struct Inner {
     pub(crate) idempotency: kv::Store,
     pub(crate) snapshots: kv::Store,
     pub(crate) config: StoreConfig,
+    pub(crate) cache: StateCache,
 }
 
 impl<A: Aggregate> Clone for JetStreamStore<A> {
     fn clone(&self) -> Self {
-        JetStreamStore { inner: Arc::clone(&self.inner), _aggregate: PhantomData }
+        JetStreamStore {
+            inner: Arc::clone(&self.inner),
+            _aggregate: PhantomData,
+        }
     }
 }
 
@@ -79,8 +84,20 @@ impl<A: Aggregate> JetStreamStore<A> {
         let idempotency = open_bucket(&js, &ns.kv_bucket(&config.idempotency_bucket)).await?;
         let snapshots = open_bucket(&js, &ns.kv_bucket(&config.snapshot_bucket)).await?;
 
-        let inner = Inner { js, ns: ns.clone(), stream, idempotency, snapshots, config };
-        Ok(JetStreamStore { inner: Arc::new(inner), _aggregate: PhantomData })
+        let cache = StateCache::new(config.cache_capacity);
+        let inner = Inner {
+            js,
+            ns: ns.clone(),
+            stream,
+            idempotency,
+            snapshots,
+            config,
+            cache,
+        };
+        Ok(JetStreamStore {
+            inner: Arc::new(inner),
+            _aggregate: PhantomData,
+        })
     }
 
     /// The subject of one aggregate instance, after checking the id is a safe token.
@@ -103,7 +120,12 @@ impl<A: Aggregate> JetStreamStore<A> {
         };
         let last = reader::decode(&last)?;
 
-        let usable = snapshot.filter(|s| s.stream_seq <= last.stream_seq);
+        let stored = snapshot.filter(|s| s.stream_seq <= last.stream_seq);
+        let cached = self.inner.cache.get::<A>(aggregate_id, last.stream_seq);
+        let usable = match (stored, cached) {
+            (Some(stored), Some(cached)) if stored.stream_seq > cached.stream_seq => Some(stored),
+            (stored, cached) => cached.or(stored),
+        };
         let (mut aggregate, mut stream_seq, mut sequence) = match usable {
             Some(s) => (s.state, s.stream_seq, s.sequence),
             None => (A::default(), 0, 0),
@@ -111,8 +133,14 @@ impl<A: Aggregate> JetStreamStore<A> {
 
         let before_last = last.first_sequence.saturating_sub(sequence + 1);
         let mut tail = if stream_seq < last.stream_seq {
-            reader::range_on_subject(stream, &subject, stream_seq + 1, last.stream_seq - 1, before_last)
-                .await?
+            reader::range_on_subject(
+                stream,
+                &subject,
+                stream_seq + 1,
+                last.stream_seq - 1,
+                before_last,
+            )
+            .await?
         } else {
             Vec::new()
         };
@@ -129,7 +157,12 @@ impl<A: Aggregate> JetStreamStore<A> {
             sequence = commit.last_sequence();
         }
 
-        Ok(JetStreamContext { aggregate_id: aggregate_id.to_owned(), aggregate, stream_seq, sequence })
+        Ok(JetStreamContext {
+            aggregate_id: aggregate_id.to_owned(),
+            aggregate,
+            stream_seq,
+            sequence,
+        })
     }
 
     /// The per-aggregate sequence the stored snapshot covers, if there is a usable one.
@@ -170,10 +203,15 @@ impl<A: Aggregate> JetStreamStore<A> {
             .events
             .iter()
             .map(|event| {
-                let (_, payload) =
-                    upcasters.upcast(&event.event_type, &event.event_version, event.payload.clone())?;
-                serde_json::from_value(payload)
-                    .map_err(|source| StoreError::Decode { stream_seq: commit.stream_seq, source })
+                let (_, payload) = upcasters.upcast(
+                    &event.event_type,
+                    &event.event_version,
+                    event.payload.clone(),
+                )?;
+                serde_json::from_value(payload).map_err(|source| StoreError::Decode {
+                    stream_seq: commit.stream_seq,
+                    source,
+                })
             })
             .collect()
     }

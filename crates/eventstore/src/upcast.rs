@@ -37,7 +37,8 @@ impl Upcasters {
         upcast: impl Fn(Value) -> Value + Send + Sync + 'static,
     ) -> Upcasters {
         let key = (event_type.to_owned(), from_version.to_owned());
-        self.steps.insert(key, (to_version.to_owned(), Arc::new(upcast)));
+        self.steps
+            .insert(key, (to_version.to_owned(), Arc::new(upcast)));
         self
     }
 
@@ -108,9 +109,10 @@ mod tests {
 
     #[test]
     fn a_cycle_is_an_error() {
-        let upcasters = Upcasters::new()
-            .register("Loop", "1", "2", |v| v)
-            .register("Loop", "2", "1", |v| v);
+        let upcasters =
+            Upcasters::new()
+                .register("Loop", "1", "2", |v| v)
+                .register("Loop", "2", "1", |v| v);
 
         assert!(upcasters.upcast("Loop", "1", json!({})).is_err());
     }

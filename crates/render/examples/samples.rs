@@ -38,7 +38,10 @@ const SEQUENCE: &str = r#"sequenceDiagram
 fn table(headers: &[&str], rows: &[&[&str]]) -> TableData {
     TableData {
         headers: headers.iter().map(|h| h.to_string()).collect(),
-        rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect(),
+        rows: rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
     }
 }
 
@@ -70,7 +73,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("flowchart-zh", render_mermaid(FLOWCHART_ZH)?),
         ("sequence", render_mermaid(SEQUENCE)?),
         ("chart-bars", render_chart(&bars, "数据库吞吐量对比")?),
-        ("chart-line", render_chart(&line, "Quarterly revenue and costs")?),
+        (
+            "chart-line",
+            render_chart(&line, "Quarterly revenue and costs")?,
+        ),
         (
             "cover-en",
             render_card(&CardSpec {
@@ -104,7 +110,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let png = to_png(&picture.bytes)?;
         std::fs::write(out.join(format!("{name}.svg")), &picture.bytes)?;
         std::fs::write(out.join(format!("{name}.png")), &png)?;
-        println!("{name}: {}x{}, svg {} bytes, png {} bytes", picture.width, picture.height, picture.bytes.len(), png.len());
+        println!(
+            "{name}: {}x{}, svg {} bytes, png {} bytes",
+            picture.width,
+            picture.height,
+            picture.bytes.len(),
+            png.len()
+        );
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::fonts::SANS;
 use crate::palette::{self, Palette};
 use crate::text;
 use crate::xml::{escape, n};
-use crate::{Rendered, RenderError, SVG};
+use crate::{RenderError, Rendered, SVG};
 
 /// What a card shows, and the seed its colours come from.
 #[derive(Clone, Copy, Debug)]
@@ -64,7 +64,11 @@ struct Block {
 
 impl Block {
     fn height(&self) -> f32 {
-        if self.lines.is_empty() { 0.0 } else { self.lines.len() as f32 * self.size * self.leading }
+        if self.lines.is_empty() {
+            0.0
+        } else {
+            self.lines.len() as f32 * self.size * self.leading
+        }
     }
 }
 
@@ -73,19 +77,35 @@ impl Block {
 pub fn render_card(spec: &CardSpec<'_>) -> Result<Rendered, RenderError> {
     let title = collapse(spec.title);
     let subtitle = collapse(spec.subtitle);
-    let (title, subtitle) = if title.is_empty() { (subtitle, String::new()) } else { (title, subtitle) };
+    let (title, subtitle) = if title.is_empty() {
+        (subtitle, String::new())
+    } else {
+        (title, subtitle)
+    };
     if title.is_empty() {
-        return Err(RenderError::MissingInput { what: "card", missing: "a title or subtitle" });
+        return Err(RenderError::MissingInput {
+            what: "card",
+            missing: "a title or subtitle",
+        });
     }
 
     let cover = spec.kind == PlacementType::Cover;
     let layout = if cover { &COVER } else { &SECTION };
-    let colours = palette::for_seed(if spec.seed.trim().is_empty() { &title } else { spec.seed });
+    let colours = palette::for_seed(if spec.seed.trim().is_empty() {
+        &title
+    } else {
+        spec.seed
+    });
     let text_width = layout.width - 2.0 * layout.margin_x;
 
     let title_block = fit_title(&title, text_width, layout);
     let subtitle_block = Block {
-        lines: text::wrap_limited(&subtitle, text_width, layout.subtitle_size, layout.subtitle_lines),
+        lines: text::wrap_limited(
+            &subtitle,
+            text_width,
+            layout.subtitle_size,
+            layout.subtitle_lines,
+        ),
         size: layout.subtitle_size,
         leading: 1.4,
     };
@@ -104,30 +124,76 @@ pub fn render_card(spec: &CardSpec<'_>) -> Result<Rendered, RenderError> {
         w = layout.width,
         h = layout.height,
     );
-    if cover { cover_background(&mut svg, &colours) } else { section_background(&mut svg, &colours) }
+    if cover {
+        cover_background(&mut svg, &colours)
+    } else {
+        section_background(&mut svg, &colours)
+    }
 
-    let gap = if subtitle_block.lines.is_empty() { 0.0 } else { 28.0 };
+    let gap = if subtitle_block.lines.is_empty() {
+        0.0
+    } else {
+        28.0
+    };
     let eyebrow_height = eyebrow.as_ref().map_or(0.0, |b| b.height() + 18.0);
     let rule_height = if cover { 6.0 + 32.0 } else { 0.0 };
     let total = rule_height + eyebrow_height + title_block.height() + gap + subtitle_block.height();
     let mut y = ((layout.height - total) / 2.0).max(32.0);
 
-    let (title_fill, sub_fill, sub_opacity) =
-        if cover { ("#FFFFFF", "#FFFFFF", 0.82) } else { (colours.ink, colours.ink, 0.72) };
+    let (title_fill, sub_fill, sub_opacity) = if cover {
+        ("#FFFFFF", "#FFFFFF", 0.82)
+    } else {
+        (colours.ink, colours.ink, 0.72)
+    };
     if cover {
-        let _ = write!(svg, r#"<rect x="{}" y="{}" width="72" height="6" rx="3" fill="{}"/>"#, n(layout.margin_x), n(y), colours.accent);
+        let _ = write!(
+            svg,
+            r#"<rect x="{}" y="{}" width="72" height="6" rx="3" fill="{}"/>"#,
+            n(layout.margin_x),
+            n(y),
+            colours.accent
+        );
         y += rule_height;
     }
     if let Some(eyebrow) = &eyebrow {
-        y = lines(&mut svg, eyebrow, layout.margin_x, y, colours.deep_end, 1.0, "600");
+        y = lines(
+            &mut svg,
+            eyebrow,
+            layout.margin_x,
+            y,
+            colours.deep_end,
+            1.0,
+            "600",
+        );
         y += 18.0;
     }
-    y = lines(&mut svg, &title_block, layout.margin_x, y, title_fill, 1.0, "700");
+    y = lines(
+        &mut svg,
+        &title_block,
+        layout.margin_x,
+        y,
+        title_fill,
+        1.0,
+        "700",
+    );
     y += gap;
-    lines(&mut svg, &subtitle_block, layout.margin_x, y, sub_fill, sub_opacity, "400");
+    lines(
+        &mut svg,
+        &subtitle_block,
+        layout.margin_x,
+        y,
+        sub_fill,
+        sub_opacity,
+        "400",
+    );
 
     svg.push_str("</svg>");
-    Ok(Rendered { bytes: svg.into_bytes(), content_type: SVG, width: layout.width as u32, height: layout.height as u32 })
+    Ok(Rendered {
+        bytes: svg.into_bytes(),
+        content_type: SVG,
+        width: layout.width as u32,
+        height: layout.height as u32,
+    })
 }
 
 /// The largest title size whose wrapping stays within the line limit; the smallest size,
@@ -136,21 +202,41 @@ fn fit_title(title: &str, width: f32, layout: &Layout) -> Block {
     for size in layout.title_sizes {
         let lines = text::wrap(title, width / BOLD, *size);
         if lines.len() <= layout.title_lines {
-            return Block { lines, size: *size, leading: 1.18 };
+            return Block {
+                lines,
+                size: *size,
+                leading: 1.18,
+            };
         }
     }
 
     let size = layout.title_sizes.last().copied().unwrap_or(40.0);
-    Block { lines: text::wrap_limited(title, width / BOLD, size, layout.title_lines), size, leading: 1.18 }
+    Block {
+        lines: text::wrap_limited(title, width / BOLD, size, layout.title_lines),
+        size,
+        leading: 1.18,
+    }
 }
 
 /// Writes a block's lines from `top` down; returns the y below the block.
-fn lines(svg: &mut String, block: &Block, x: f32, top: f32, fill: &str, opacity: f32, weight: &str) -> f32 {
+fn lines(
+    svg: &mut String,
+    block: &Block,
+    x: f32,
+    top: f32,
+    fill: &str,
+    opacity: f32,
+    weight: &str,
+) -> f32 {
     let line_height = block.size * block.leading;
     let ascent = block.size * 0.86 + (line_height - block.size) / 2.0;
 
     for (i, line) in block.lines.iter().enumerate() {
-        let opacity = if opacity < 1.0 { format!(r#" fill-opacity="{opacity}""#) } else { String::new() };
+        let opacity = if opacity < 1.0 {
+            format!(r#" fill-opacity="{opacity}""#)
+        } else {
+            String::new()
+        };
         let _ = write!(
             svg,
             r#"<text x="{}" y="{}" font-size="{}" font-weight="{weight}" fill="{fill}"{opacity}>{}</text>"#,

@@ -26,15 +26,28 @@ const CJK_FALLBACKS: [&str; 5] = [
 /// The system fonts, loaded once per process: scanning the font directories takes tens of
 /// milliseconds, far more than drawing one picture.
 pub(crate) fn database() -> Arc<fontdb::Database> {
-    static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    loaded().0.clone()
+}
+
+/// The family text without a `font-family` is drawn in: the installed default sans.
+pub(crate) fn default_family() -> String {
+    loaded().1.clone()
+}
+
+fn loaded() -> &'static (Arc<fontdb::Database>, String) {
+    static DB: OnceLock<(Arc<fontdb::Database>, String)> = OnceLock::new();
 
     DB.get_or_init(|| {
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
-        db.set_sans_serif_family(sans_default(&db));
-        Arc::new(db)
+
+        // usvg ends every family list with `serif`; pointing it at the sans default keeps
+        // text visible on machines without Times New Roman, which is most servers.
+        let sans = sans_default(&db);
+        db.set_sans_serif_family(sans.clone());
+        db.set_serif_family(sans.clone());
+        (Arc::new(db), sans)
     })
-    .clone()
 }
 
 /// Whether a face that draws Chinese is installed; PNGs of Chinese text show boxes without.
@@ -50,11 +63,16 @@ fn sans_default(db: &fontdb::Database) -> String {
             .any(|face| face.families.iter().any(|(family, _)| family == name))
     };
 
-    ["DejaVu Sans", "Liberation Sans", "Noto Sans", "Noto Sans CJK SC"]
-        .into_iter()
-        .find(|name| installed(name))
-        .unwrap_or("DejaVu Sans")
-        .to_string()
+    [
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Noto Sans",
+        "Noto Sans CJK SC",
+    ]
+    .into_iter()
+    .find(|name| installed(name))
+    .unwrap_or("DejaVu Sans")
+    .to_string()
 }
 
 /// Picks the face for a character the first-choice face lacks.
@@ -76,7 +94,9 @@ pub(crate) fn fallback_selector() -> resvg::usvg::FallbackSelectionFn<'static> {
             return preferred;
         }
 
-        db.faces().map(|face| face.id).find(|id| unused_with_char(*id))
+        db.faces()
+            .map(|face| face.id)
+            .find(|id| unused_with_char(*id))
     })
 }
 

@@ -22,7 +22,7 @@ pub use error::RenderError;
 pub use mermaid::{render_mermaid, validate_mermaid};
 pub use offline::render_offline;
 pub use palette::{Palette, for_seed as palette_for_seed};
-pub use png::to_png;
+pub use png::{missing_glyphs, to_png};
 pub use xml::escape as escape_xml;
 
 /// The content type of every picture this crate draws.

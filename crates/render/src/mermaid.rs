@@ -4,7 +4,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use mermaid_rs_renderer::{Theme, compute_layout, parse_mermaid_strict, render_svg};
 
-use crate::{Rendered, RenderError, SVG, fonts};
+use crate::{RenderError, Rendered, SVG, fonts};
 
 /// The font family the renderer is told to measure labels with: a name no system has.
 ///
@@ -28,8 +28,10 @@ pub fn render_mermaid(code: &str) -> Result<Rendered, RenderError> {
 
     let mut theme = Theme::modern();
     theme.font_family = MEASURE_FAMILY.to_string();
-    let mut layout_config = mermaid_rs_renderer::LayoutConfig::default();
-    layout_config.fast_text_metrics = true;
+    let layout_config = mermaid_rs_renderer::LayoutConfig {
+        fast_text_metrics: true,
+        ..Default::default()
+    };
 
     let drawn = catch_unwind(AssertUnwindSafe(|| {
         let layout = compute_layout(&parsed.graph, &theme, &layout_config);
@@ -38,7 +40,9 @@ pub fn render_mermaid(code: &str) -> Result<Rendered, RenderError> {
     let svg = drawn.map_err(|panic| RenderError::LayoutFailed(panic_text(&panic)))?;
 
     if svg.contains("Syntax error in text") {
-        return Err(RenderError::BadMermaid("the renderer drew its syntax-error picture".into()));
+        return Err(RenderError::BadMermaid(
+            "the renderer drew its syntax-error picture".into(),
+        ));
     }
 
     let svg = svg.replace(MEASURE_FAMILY, fonts::SANS);
@@ -62,6 +66,8 @@ fn parse(code: &str) -> Result<mermaid_rs_renderer::ParseOutput, RenderError> {
         return Err(RenderError::EmptyMermaid);
     }
 
+    check_flowchart_balance(code)?;
+
     let parsed = catch_unwind(|| parse_mermaid_strict(code))
         .map_err(|panic| RenderError::BadMermaid(panic_text(&panic)))?;
     parsed.map_err(|err| RenderError::BadMermaid(err.to_string()))
@@ -75,20 +81,79 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
     text.unwrap_or_else(|| "the renderer stopped unexpectedly".to_string())
 }
 
-/// Reads `width` and `height` of the root `<svg>` element, rounded up to whole pixels.
+/// Reads the size of the root `<svg>` element in whole pixels: its `width` and `height`,
+/// or its `viewBox` where those are relative (the mindmap is drawn `width="100%"`).
 fn root_size(svg: &str) -> Option<(u32, u32)> {
     let start = svg.find("<svg")?;
     let end = start + svg[start..].find('>')?;
     let tag = &svg[start..end];
 
-    let attr = |name: &str| -> Option<u32> {
+    let attr = |name: &str| -> Option<&str> {
         let marker = format!(" {name}=\"");
         let from = tag.find(&marker)? + marker.len();
         let to = from + tag[from..].find('"')?;
-        let value: f32 = tag[from..to].trim_end_matches("px").parse().ok()?;
-        (value.is_finite() && value > 0.0).then(|| value.ceil() as u32)
+        Some(&tag[from..to])
     };
-    Some((attr("width")?, attr("height")?))
+    let pixels = |value: &str| -> Option<u32> {
+        let value: f32 = value.trim().trim_end_matches("px").parse().ok()?;
+        (value.is_finite() && value > 0.0).then(|| value.round().max(1.0) as u32)
+    };
+
+    let direct = attr("width")
+        .and_then(pixels)
+        .zip(attr("height").and_then(pixels));
+    direct.or_else(|| {
+        let view_box: Vec<&str> = attr("viewBox")?.split_whitespace().collect();
+        pixels(view_box.get(2)?).zip(pixels(view_box.get(3)?))
+    })
+}
+
+/// Brackets and quotes of every flowchart line must close: mermaid.js rejects
+/// `A[unclosed --> B`, which the in-process parser reads leniently.
+fn check_flowchart_balance(code: &str) -> Result<(), RenderError> {
+    let mut lines = code
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("%%"));
+    let header = lines.next().unwrap_or("");
+    if !(header.starts_with("flowchart") || header.starts_with("graph")) {
+        return Ok(());
+    }
+
+    for (number, line) in code.lines().enumerate().skip(1) {
+        let mut stack: Vec<char> = Vec::new();
+        let mut quoted = false;
+        for c in line.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                _ if quoted => {}
+                '[' | '(' | '{' => stack.push(c),
+                ']' | ')' | '}' => {
+                    let open = match c {
+                        ']' => '[',
+                        ')' => '(',
+                        _ => '{',
+                    };
+                    if stack.pop() != Some(open) {
+                        return Err(unbalanced(number, line));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if quoted || !stack.is_empty() {
+            return Err(unbalanced(number, line));
+        }
+    }
+    Ok(())
+}
+
+fn unbalanced(number: usize, line: &str) -> RenderError {
+    RenderError::BadMermaid(format!(
+        "line {}: unbalanced brackets or quotes in `{}`",
+        number + 1,
+        line.trim()
+    ))
 }
 
 #[cfg(test)]
@@ -99,11 +164,27 @@ mod tests {
     fn root_size_reads_the_svg_element_only() {
         let svg = r#"<svg xmlns="x" width="315.2" height="84"><rect width="9" height="9"/></svg>"#;
 
-        assert_eq!(root_size(svg), Some((316, 84)));
+        assert_eq!(root_size(svg), Some((315, 84)));
+
+        let relative = r#"<svg width="100%" viewBox="0 0 474.3 149.01" style="max-width: 474px;">"#;
+        assert_eq!(root_size(relative), Some((474, 149)));
+    }
+
+    #[test]
+    fn flowchart_brackets_must_close() {
+        assert!(check_flowchart_balance("flowchart TD\n  A[unclosed --> B\n").is_err());
+        assert!(check_flowchart_balance("graph TD\n  A[\"open] --> B\n").is_err());
+        assert!(
+            check_flowchart_balance("flowchart TD\n  A[\"a [quoted) one\"] --> B{ok}\n").is_ok()
+        );
+        assert!(check_flowchart_balance("sequenceDiagram\n  A->>B: list [x\n").is_ok());
     }
 
     #[test]
     fn comments_only_is_empty() {
-        assert_eq!(validate_mermaid("  \n%% nothing\n"), Err(RenderError::EmptyMermaid));
+        assert_eq!(
+            validate_mermaid("  \n%% nothing\n"),
+            Err(RenderError::EmptyMermaid)
+        );
     }
 }

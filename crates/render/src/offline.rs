@@ -2,7 +2,7 @@
 
 use illustrator_analysis::{Placement, PlacementType, Source};
 
-use crate::{CardSpec, Rendered, RenderError, render_card, render_chart, render_mermaid};
+use crate::{CardSpec, RenderError, Rendered, render_card, render_chart, render_mermaid};
 
 /// Draws a placement with an offline source (mermaid, chart, card).
 ///
@@ -22,14 +22,17 @@ pub fn render_offline(
             let code = placement
                 .mermaid
                 .as_deref()
-                .ok_or(RenderError::MissingInput { what: "mermaid", missing: "Mermaid code" })?;
+                .ok_or(RenderError::MissingInput {
+                    what: "mermaid",
+                    missing: "Mermaid code",
+                })?;
             render_mermaid(code)
         }
         Source::Chart => {
-            let table = placement
-                .table
-                .as_ref()
-                .ok_or(RenderError::MissingInput { what: "chart", missing: "a table" })?;
+            let table = placement.table.as_ref().ok_or(RenderError::MissingInput {
+                what: "chart",
+                missing: "a table",
+            })?;
             let title = placement.heading.as_deref().unwrap_or(&placement.alt);
             render_chart(table, title)
         }
@@ -39,7 +42,10 @@ pub fn render_offline(
 }
 
 fn card_spec<'a>(placement: &'a Placement, article_title: Option<&'a str>) -> CardSpec<'a> {
-    let heading = placement.heading.as_deref().filter(|h| !h.trim().is_empty());
+    let heading = placement
+        .heading
+        .as_deref()
+        .filter(|h| !h.trim().is_empty());
     let title = if placement.kind == PlacementType::Cover {
         article_title.or(heading)
     } else {

@@ -19,14 +19,62 @@ pub struct Palette {
 /// muddy yellow-greens as often as on good colours, and every one of these keeps white
 /// text on `deep` and `ink` text on `tint` above 7:1 contrast.
 const PALETTES: [Palette; 8] = [
-    Palette { deep: "#0F2A4A", deep_end: "#1E4E8C", accent: "#4C9AFF", tint: "#EEF4FC", ink: "#0F2A4A" },
-    Palette { deep: "#0B3B3C", deep_end: "#12706B", accent: "#2EC4B6", tint: "#EAF7F5", ink: "#0B3B3C" },
-    Palette { deep: "#2A1B4D", deep_end: "#4B2E83", accent: "#9D7BFF", tint: "#F2EEFB", ink: "#2A1B4D" },
-    Palette { deep: "#4A1022", deep_end: "#8A1C3A", accent: "#FF6B8B", tint: "#FCEFF2", ink: "#4A1022" },
-    Palette { deep: "#15361F", deep_end: "#2D6A3E", accent: "#5CCB7A", tint: "#EDF7EF", ink: "#15361F" },
-    Palette { deep: "#3D2409", deep_end: "#7A4A12", accent: "#F2A93B", tint: "#FBF3E6", ink: "#3D2409" },
-    Palette { deep: "#1C2530", deep_end: "#37475A", accent: "#7FB3D5", tint: "#EFF2F5", ink: "#1C2530" },
-    Palette { deep: "#3A1340", deep_end: "#6E2A78", accent: "#E07BE0", tint: "#F8EEF8", ink: "#3A1340" },
+    Palette {
+        deep: "#0F2A4A",
+        deep_end: "#1E4E8C",
+        accent: "#4C9AFF",
+        tint: "#EEF4FC",
+        ink: "#0F2A4A",
+    },
+    Palette {
+        deep: "#0B3B3C",
+        deep_end: "#12706B",
+        accent: "#2EC4B6",
+        tint: "#EAF7F5",
+        ink: "#0B3B3C",
+    },
+    Palette {
+        deep: "#2A1B4D",
+        deep_end: "#4B2E83",
+        accent: "#9D7BFF",
+        tint: "#F2EEFB",
+        ink: "#2A1B4D",
+    },
+    Palette {
+        deep: "#4A1022",
+        deep_end: "#8A1C3A",
+        accent: "#FF6B8B",
+        tint: "#FCEFF2",
+        ink: "#4A1022",
+    },
+    Palette {
+        deep: "#15361F",
+        deep_end: "#2D6A3E",
+        accent: "#5CCB7A",
+        tint: "#EDF7EF",
+        ink: "#15361F",
+    },
+    Palette {
+        deep: "#3D2409",
+        deep_end: "#7A4A12",
+        accent: "#F2A93B",
+        tint: "#FBF3E6",
+        ink: "#3D2409",
+    },
+    Palette {
+        deep: "#1C2530",
+        deep_end: "#37475A",
+        accent: "#7FB3D5",
+        tint: "#EFF2F5",
+        ink: "#1C2530",
+    },
+    Palette {
+        deep: "#3A1340",
+        deep_end: "#6E2A78",
+        accent: "#E07BE0",
+        tint: "#F8EEF8",
+        ink: "#3A1340",
+    },
 ];
 
 /// Series colours for charts: distinct hues that stay apart for colour-blind readers

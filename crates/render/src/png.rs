@@ -11,7 +11,7 @@ const MAX_SIDE: u32 = 8192;
 /// Parses an SVG the way [`to_png`] does, with the system fonts and this crate's fallbacks.
 pub(crate) fn parse(svg: &[u8]) -> Result<usvg::Tree, RenderError> {
     let options = usvg::Options {
-        font_family: "sans-serif".to_string(),
+        font_family: fonts::default_family(),
         fontdb: fonts::database(),
         font_resolver: usvg::FontResolver {
             select_font: usvg::FontResolver::default_font_selector(),
@@ -43,4 +43,34 @@ pub fn to_png(svg: &[u8]) -> Result<Vec<u8>, RenderError> {
     pixmap
         .encode_png()
         .map_err(|err| RenderError::Png(err.to_string()))
+}
+
+/// The characters of an SVG's text that no installed font can draw: they would show as
+/// empty boxes. Empty on a machine with the fonts [`crate::fonts::SANS`] names.
+pub fn missing_glyphs(svg: &[u8]) -> Result<Vec<char>, RenderError> {
+    let tree = parse(svg)?;
+    let mut missing = Vec::new();
+    collect_missing(tree.root(), &mut missing);
+    Ok(missing)
+}
+
+fn collect_missing(group: &usvg::Group, missing: &mut Vec<char>) {
+    for node in group.children() {
+        match node {
+            usvg::Node::Group(child) => collect_missing(child, missing),
+            usvg::Node::Text(text) => {
+                let glyphs = text
+                    .layouted()
+                    .iter()
+                    .flat_map(|span| &span.positioned_glyphs);
+                let unknown = glyphs.filter(|glyph| glyph.id.0 == 0);
+                missing.extend(
+                    unknown
+                        .flat_map(|glyph| glyph.text.chars())
+                        .filter(|c| !c.is_whitespace()),
+                );
+            }
+            _ => {}
+        }
+    }
 }

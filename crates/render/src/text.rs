@@ -89,7 +89,10 @@ fn tokens(text: &str) -> Vec<Token> {
 
         match out.last_mut() {
             Some(last) if joins_previous => last.text.push(c),
-            _ => out.push(Token { text: c.to_string(), space_before: space }),
+            _ => out.push(Token {
+                text: c.to_string(),
+                space_before: space,
+            }),
         }
 
         glue_next = is_opening(c);
@@ -110,7 +113,11 @@ pub fn wrap(text: &str, max_width: f32, size: f32) -> Vec<String> {
 
     for token in tokens(text) {
         let token_width = width(&token.text, size);
-        let gap = if token.space_before && !line.is_empty() { space } else { 0.0 };
+        let gap = if token.space_before && !line.is_empty() {
+            space
+        } else {
+            0.0
+        };
 
         if line.is_empty() || line_width + gap + token_width <= max_width {
             if gap > 0.0 {
@@ -204,7 +211,10 @@ mod tests {
 
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| width(l, 20.0) <= 200.0));
-        assert_eq!(lines.join(" "), "the quick brown fox jumps over the lazy dog");
+        assert_eq!(
+            lines.join(" "),
+            "the quick brown fox jumps over the lazy dog"
+        );
     }
 
     #[test]
@@ -214,7 +224,11 @@ mod tests {
 
         assert!(lines.len() > 1);
         assert_eq!(lines.concat(), text);
-        assert!(lines.iter().all(|l| !l.starts_with('，') && !l.starts_with('。')));
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.starts_with('，') && !l.starts_with('。'))
+        );
         assert!(lines.iter().all(|l| width(l, 20.0) <= 200.0 + 20.0));
     }
 

@@ -52,7 +52,10 @@ pub async fn execute(
     let aggregate_id = id.to_string();
 
     for _ in 0..ATTEMPTS {
-        let mut context = store.load_aggregate(&aggregate_id).await.map_err(store_error)?;
+        let mut context = store
+            .load_aggregate(&aggregate_id)
+            .await
+            .map_err(store_error)?;
 
         let sink = EventSink::default();
         context

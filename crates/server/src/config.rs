@@ -74,7 +74,9 @@ impl Config {
         let noop_render = match worker_render.as_str() {
             "offline" => false,
             "noop" => true,
-            other => anyhow::bail!("ILLUSTRATOR_WORKER_RENDER must be offline or noop, not {other}"),
+            other => {
+                anyhow::bail!("ILLUSTRATOR_WORKER_RENDER must be offline or noop, not {other}")
+            }
         };
 
         Ok(Config {

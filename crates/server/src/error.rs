@@ -71,7 +71,9 @@ impl IntoResponse for ApiError {
 
         match &self {
             ApiError::Internal(detail) | ApiError::Unavailable(detail) => {
-                response.extensions_mut().insert(HiddenError(detail.clone()));
+                response
+                    .extensions_mut()
+                    .insert(HiddenError(detail.clone()));
             }
             ApiError::TooManyRequests { retry_after, .. } => {
                 if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
@@ -90,9 +92,10 @@ impl From<JsonRejection> for ApiError {
             return ApiError::TooLarge("the request body is too large".into());
         }
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::bad("unsupported_media_type", "send the body as application/json")
-            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::bad(
+                "unsupported_media_type",
+                "send the body as application/json",
+            ),
             other => ApiError::bad("invalid_json", other.body_text()),
         }
     }

@@ -12,6 +12,7 @@ pub mod projector;
 pub mod push;
 pub mod readiness;
 pub mod run;
+pub mod setup;
 pub mod telemetry;
 pub mod worker;
 

@@ -3,9 +3,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use illustrator_eventstore::{Namespace, Topology};
-use illustrator_server::{App, Components, Config, app, projector, readiness, telemetry};
-use sqlx::migrate::MigrateDatabase;
+use illustrator_server::{App, Components, Config, projector, setup, telemetry};
 
 #[derive(Parser)]
 #[command(name = "illustrator", version, about = "Markdown Illustrator server")]
@@ -48,47 +46,65 @@ async fn main() -> anyhow::Result<()> {
 
     match cli.mode.unwrap_or(Mode::Serve) {
         Mode::Serve => {
-            migrate(&config).await?;
-            setup_nats(&config, false).await?;
+            setup::migrate(&config).await?;
+            setup::setup_nats(&config, false, None).await?;
             serve(config, Components::ALL).await
         }
-        Mode::Api => serve(config, Components { api: true, ..Default::default() }).await,
-        Mode::Push => serve(config, Components { push: true, ..Default::default() }).await,
-        Mode::Worker => run(config, Components { worker: true, ..Default::default() }).await,
-        Mode::Projector { rebuild: None } => {
-            run(config, Components { projector: true, ..Default::default() }).await
+        Mode::Api => {
+            serve(
+                config,
+                Components {
+                    api: true,
+                    ..Default::default()
+                },
+            )
+            .await
         }
-        Mode::Projector { rebuild: Some(name) } => {
+        Mode::Push => {
+            serve(
+                config,
+                Components {
+                    push: true,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Mode::Worker => {
+            run(
+                config,
+                Components {
+                    worker: true,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Mode::Projector { rebuild: None } => {
+            run(
+                config,
+                Components {
+                    projector: true,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Mode::Projector {
+            rebuild: Some(name),
+        } => {
             let app = App::connect(config).await?;
             let last = projector::rebuild(&app, &name).await?;
             println!("rebuilt {name} up to stream sequence {last}");
             Ok(())
         }
-        Mode::Migrate => migrate(&config).await,
-        Mode::SetupNats { allow_destructive } => setup_nats(&config, allow_destructive).await,
+        Mode::Migrate => setup::migrate(&config).await,
+        Mode::SetupNats { allow_destructive } => {
+            setup::setup_nats(&config, allow_destructive, None)
+                .await
+                .map(drop)
+        }
     }
-}
-
-async fn migrate(config: &Config) -> anyhow::Result<()> {
-    let url = &config.database_url;
-    if !sqlx::Postgres::database_exists(url).await.context("checking the database")? {
-        sqlx::Postgres::create_database(url).await.context("creating the database")?;
-    }
-    let db = app::connect_db(url).await?;
-    readiness::migrate(&db).await.context("applying migrations")?;
-    tracing::info!("migrations applied");
-    Ok(())
-}
-
-async fn setup_nats(config: &Config, allow_destructive: bool) -> anyhow::Result<()> {
-    let nats = app::connect_nats(&config.nats_url).await?;
-    let js = app::jetstream_context(nats);
-    let ns = Namespace::new(&config.namespace)?;
-    let topology = Topology::load(&config.nats_dir, &ns, config.replicas)
-        .with_context(|| format!("reading {}", config.nats_dir.display()))?;
-    let report = topology.apply(&js, allow_destructive).await?;
-    tracing::info!(report = %report, "streams and buckets ready");
-    Ok(())
 }
 
 async fn serve(config: Config, components: Components) -> anyhow::Result<()> {

@@ -86,7 +86,11 @@ impl Metrics {
         let projector_lag = Family::default();
         let sse_connections = Counter::default();
 
-        registry.register("http_requests", "HTTP requests answered", http_requests.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests answered",
+            http_requests.clone(),
+        );
         registry.register(
             "http_request_duration_seconds",
             "Time to answer an HTTP request",

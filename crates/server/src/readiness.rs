@@ -24,11 +24,10 @@ pub async fn check(app: &App) -> Vec<(&'static str, bool, String)> {
     .await;
 
     let expected = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-    let applied: Result<Option<(i64,)>, _> = sqlx::query_as(
-        "SELECT max(version) FROM _sqlx_migrations WHERE success",
-    )
-    .fetch_optional(&app.db)
-    .await;
+    let applied: Result<Option<(i64,)>, _> =
+        sqlx::query_as("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_optional(&app.db)
+            .await;
     let applied = applied.ok().flatten().map(|(v,)| v).unwrap_or(0);
 
     vec![

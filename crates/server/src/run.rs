@@ -86,7 +86,11 @@ pub async fn start(
 
     let mut addr = None;
     if let Some(listener) = listener {
-        addr = Some(listener.local_addr().context("reading the listener address")?);
+        addr = Some(
+            listener
+                .local_addr()
+                .context("reading the listener address")?,
+        );
         let router = api::finish(router, app.clone());
         let mut stop = stop.clone();
         tasks.spawn(async move {

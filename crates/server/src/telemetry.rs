@@ -7,7 +7,9 @@ pub fn init() {
         .unwrap_or_else(|_| EnvFilter::new("info,async_nats=warn,sqlx=warn"));
     let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json");
 
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     let result = if json {
         builder.json().flatten_event(true).try_init()
     } else {

@@ -4,6 +4,8 @@
 //! settings it does not know, so after every create or update the returned config is
 //! compared again, and a setting that did not stick is an error rather than a quiet gap.
 
+use std::time::Duration;
+
 use async_nats::jetstream::consumer::{self, pull};
 use async_nats::jetstream::context::{ConsumerInfoErrorKind, GetStreamErrorKind};
 use async_nats::jetstream::stream;
@@ -42,7 +44,10 @@ impl Topology {
         }
         for spec in &self.consumers {
             let outcome = apply_consumer(js, spec, allow_destructive).await?;
-            report.push(format!("consumer {}/{}", spec.stream, spec.durable_name), outcome);
+            report.push(
+                format!("consumer {}/{}", spec.stream, spec.durable_name),
+                outcome,
+            );
         }
 
         tracing::info!(
@@ -70,11 +75,17 @@ async fn current_stream(js: &Context, name: &str) -> Result<Option<stream::Confi
 
 /// Refuses destructive changes unless allowed; tells whether recreation is needed.
 fn guard(resource: &str, changes: &[Change], allow: bool) -> Result<bool, StoreError> {
-    let destructive: Vec<String> =
-        changes.iter().filter(|c| c.destructive).map(Change::to_string).collect();
+    let destructive: Vec<String> = changes
+        .iter()
+        .filter(|c| c.destructive)
+        .map(Change::to_string)
+        .collect();
 
     if !destructive.is_empty() && !allow {
-        return Err(StoreError::Destructive { resource: resource.to_owned(), changes: destructive });
+        return Err(StoreError::Destructive {
+            resource: resource.to_owned(),
+            changes: destructive,
+        });
     }
 
     Ok(changes.iter().any(|change| change.recreate))
@@ -84,9 +95,10 @@ fn guard(resource: &str, changes: &[Change], allow: bool) -> Result<bool, StoreE
 fn verify(resource: &str, changes: Vec<Change>) -> Result<(), StoreError> {
     match changes.into_iter().next() {
         None => Ok(()),
-        Some(change) => {
-            Err(StoreError::ServerIgnored { resource: resource.to_owned(), field: change.to_string() })
-        }
+        Some(change) => Err(StoreError::ServerIgnored {
+            resource: resource.to_owned(),
+            field: change.to_string(),
+        }),
     }
 }
 
@@ -103,7 +115,10 @@ async fn apply_stream(
         let created = js.create_stream(want.clone()).await;
         let created = created.map_err(|e| StoreError::nats("create stream", e))?;
         let returned = &created.cached_info().config;
-        verify(&resource, diff::stream_changes(&want, returned, diff::STREAM_FIELDS))?;
+        verify(
+            &resource,
+            diff::stream_changes(&want, returned, diff::STREAM_FIELDS),
+        )?;
         return Ok(Outcome::Created);
     };
 
@@ -114,17 +129,28 @@ async fn apply_stream(
 
     let recreate = guard(&resource, &changes, allow)?;
     let returned = if recreate {
-        js.delete_stream(&spec.name).await.map_err(|e| StoreError::nats("delete stream", e))?;
+        js.delete_stream(&spec.name)
+            .await
+            .map_err(|e| StoreError::nats("delete stream", e))?;
         let created = js.create_stream(want.clone()).await;
         let created = created.map_err(|e| StoreError::nats("create stream", e))?;
         created.cached_info().config.clone()
     } else {
         let updated = js.update_stream(want.clone()).await;
-        updated.map_err(|e| StoreError::nats("update stream", e))?.config
+        updated
+            .map_err(|e| StoreError::nats("update stream", e))?
+            .config
     };
 
-    verify(&resource, diff::stream_changes(&want, &returned, diff::STREAM_FIELDS))?;
-    Ok(if recreate { Outcome::Recreated(changes) } else { Outcome::Updated(changes) })
+    verify(
+        &resource,
+        diff::stream_changes(&want, &returned, diff::STREAM_FIELDS),
+    )?;
+    Ok(if recreate {
+        Outcome::Recreated(changes)
+    } else {
+        Outcome::Updated(changes)
+    })
 }
 
 /// Changes the managed fields of a bucket's backing stream in place.
@@ -137,7 +163,9 @@ async fn update_backing(
     for field in fields {
         match field {
             Field::MaxBytes => have.max_bytes = want.max_bytes,
-            Field::MaxMsgsPerSubject => have.max_messages_per_subject = want.max_messages_per_subject,
+            Field::MaxMsgsPerSubject => {
+                have.max_messages_per_subject = want.max_messages_per_subject
+            }
             Field::MaxAge => have.max_age = want.max_age,
             Field::MaxMsgSize => have.max_message_size = want.max_message_size,
             Field::Replicas => have.num_replicas = want.num_replicas,
@@ -146,22 +174,40 @@ async fn update_backing(
         }
     }
 
-    let info = js.update_stream(have).await.map_err(|e| StoreError::nats("update stream", e))?;
+    let info = js
+        .update_stream(have)
+        .await
+        .map_err(|e| StoreError::nats("update stream", e))?;
     Ok(info.config)
 }
 
-/// What a KV bucket's file means for its backing stream, in the fields that are compared.
-fn kv_view(spec: &KvSpec, replicas: usize) -> stream::Config {
+/// The backing stream of a KV bucket, laid out the way KV clients expect (`KV_<bucket>`,
+/// subjects `$KV.<bucket>.>`, rollups, direct get). It is built here rather than with
+/// `Context::create_key_value`, whose account-info request fails to decode on 2.9.10.
+fn kv_stream(spec: &KvSpec, replicas: usize) -> stream::Config {
     let config = spec.to_config(replicas);
+    let window = Duration::from_secs(120);
+    let duplicate_window = if config.max_age.is_zero() {
+        window
+    } else {
+        config.max_age.min(window)
+    };
 
     stream::Config {
-        storage: config.storage,
+        name: format!("KV_{}", config.bucket),
+        description: Some(config.description).filter(|text| !text.is_empty()),
+        subjects: vec![format!("$KV.{}.>", config.bucket)],
+        max_messages_per_subject: config.history.max(1),
         max_bytes: config.max_bytes,
-        max_messages_per_subject: config.history,
         max_age: config.max_age,
         max_message_size: config.max_value_size,
+        storage: config.storage,
+        allow_rollup: true,
+        deny_delete: true,
+        allow_direct: true,
+        discard: stream::DiscardPolicy::New,
+        duplicate_window,
         num_replicas: replicas,
-        description: Some(config.description).filter(|text| !text.is_empty()),
         ..Default::default()
     }
 }
@@ -172,18 +218,17 @@ async fn apply_kv(
     replicas: usize,
     allow: bool,
 ) -> Result<Outcome, StoreError> {
-    let want = kv_view(spec, replicas);
-    let backing = format!("KV_{}", spec.bucket);
+    let want = kv_stream(spec, replicas);
     let resource = format!("kv {}", spec.bucket);
     let fields = diff::KV_FIELDS;
 
     let create = || async {
-        let config = spec.to_config(replicas);
-        js.create_key_value(config).await.map_err(|e| StoreError::nats("create kv bucket", e))?;
-        current_stream(js, &backing).await?.ok_or_else(|| StoreError::Missing(backing.clone()))
+        let created = js.create_stream(want.clone()).await;
+        let created = created.map_err(|e| StoreError::nats("create kv bucket", e))?;
+        Ok::<stream::Config, StoreError>(created.cached_info().config.clone())
     };
 
-    let Some(have) = current_stream(js, &backing).await? else {
+    let Some(have) = current_stream(js, &want.name).await? else {
         let returned = create().await?;
         verify(&resource, diff::stream_changes(&want, &returned, fields))?;
         return Ok(Outcome::Created);
@@ -196,14 +241,20 @@ async fn apply_kv(
 
     let recreate = guard(&resource, &changes, allow)?;
     let returned = if recreate {
-        js.delete_key_value(&spec.bucket).await.map_err(|e| StoreError::nats("delete kv", e))?;
+        js.delete_stream(&want.name)
+            .await
+            .map_err(|e| StoreError::nats("delete kv", e))?;
         create().await?
     } else {
         update_backing(js, have, &want, fields).await?
     };
 
     verify(&resource, diff::stream_changes(&want, &returned, fields))?;
-    Ok(if recreate { Outcome::Recreated(changes) } else { Outcome::Updated(changes) })
+    Ok(if recreate {
+        Outcome::Recreated(changes)
+    } else {
+        Outcome::Updated(changes)
+    })
 }
 
 async fn apply_object(
@@ -227,8 +278,12 @@ async fn apply_object(
 
     let create = || async {
         let config = config.clone();
-        js.create_object_store(config).await.map_err(|e| StoreError::nats("create object store", e))?;
-        current_stream(js, &backing).await?.ok_or_else(|| StoreError::Missing(backing.clone()))
+        js.create_object_store(config)
+            .await
+            .map_err(|e| StoreError::nats("create object store", e))?;
+        current_stream(js, &backing)
+            .await?
+            .ok_or_else(|| StoreError::Missing(backing.clone()))
     };
 
     let Some(have) = current_stream(js, &backing).await? else {
@@ -253,7 +308,11 @@ async fn apply_object(
     };
 
     verify(&resource, diff::stream_changes(&want, &returned, fields))?;
-    Ok(if recreate { Outcome::Recreated(changes) } else { Outcome::Updated(changes) })
+    Ok(if recreate {
+        Outcome::Recreated(changes)
+    } else {
+        Outcome::Updated(changes)
+    })
 }
 
 async fn apply_consumer(
@@ -309,5 +368,9 @@ async fn apply_consumer(
     };
 
     verify(&resource, diff::consumer_changes(&want, &returned))?;
-    Ok(if recreate { Outcome::Recreated(changes) } else { Outcome::Updated(changes) })
+    Ok(if recreate {
+        Outcome::Recreated(changes)
+    } else {
+        Outcome::Updated(changes)
+    })
 }

@@ -74,8 +74,13 @@ pub(crate) const KV_FIELDS: &[Field] = &[
     Field::Description,
 ];
 
-pub(crate) const OBJECT_FIELDS: &[Field] =
-    &[Field::Storage, Field::MaxBytes, Field::MaxAge, Field::Replicas, Field::Description];
+pub(crate) const OBJECT_FIELDS: &[Field] = &[
+    Field::Storage,
+    Field::MaxBytes,
+    Field::MaxAge,
+    Field::Replicas,
+    Field::Description,
+];
 
 fn limit(value: i64) -> i64 {
     if value <= 0 { -1 } else { value }
@@ -91,7 +96,13 @@ fn text(description: &Option<String>) -> String {
 }
 
 fn change(field: &'static str, from: String, to: String) -> Change {
-    Change { field, from, to, destructive: false, recreate: false }
+    Change {
+        field,
+        from,
+        to,
+        destructive: false,
+        recreate: false,
+    }
 }
 
 /// Settings in `fields` where `current` differs from `desired`.
@@ -127,16 +138,28 @@ fn stream_field(field: Field, want: &stream::Config, have: &stream::Config) -> O
         Field::Retention => (want.retention != have.retention).then(|| Change {
             destructive: true,
             recreate: true,
-            ..change("retention", format!("{:?}", have.retention), format!("{:?}", want.retention))
+            ..change(
+                "retention",
+                format!("{:?}", have.retention),
+                format!("{:?}", want.retention),
+            )
         }),
         Field::Storage => (want.storage != have.storage).then(|| Change {
             destructive: true,
             recreate: true,
-            ..change("storage", format!("{:?}", have.storage), format!("{:?}", want.storage))
+            ..change(
+                "storage",
+                format!("{:?}", have.storage),
+                format!("{:?}", want.storage),
+            )
         }),
         Field::Discard => (want.discard != have.discard).then(|| Change {
             destructive: want.discard == stream::DiscardPolicy::Old,
-            ..change("discard", format!("{:?}", have.discard), format!("{:?}", want.discard))
+            ..change(
+                "discard",
+                format!("{:?}", have.discard),
+                format!("{:?}", want.discard),
+            )
         }),
         Field::MaxBytes => limit_change("max_bytes", have.max_bytes, want.max_bytes, show_size),
         Field::MaxMsgs => limit_change("max_msgs", have.max_messages, want.max_messages, count),
@@ -153,7 +176,10 @@ fn stream_field(field: Field, want: &stream::Config, have: &stream::Config) -> O
             })
         }
         Field::MaxMsgSize => {
-            let (from, to) = (limit(have.max_message_size.into()), limit(want.max_message_size.into()));
+            let (from, to) = (
+                limit(have.max_message_size.into()),
+                limit(want.max_message_size.into()),
+            );
             (from != to).then(|| change("max_msg_size", show_size(from), show_size(to)))
         }
         Field::DuplicateWindow => {
@@ -166,7 +192,10 @@ fn stream_field(field: Field, want: &stream::Config, have: &stream::Config) -> O
         Field::AllowDirect => flag("allow_direct", have.allow_direct, want.allow_direct, false),
         Field::AllowRollup => {
             let change = flag("allow_rollup", have.allow_rollup, want.allow_rollup, false);
-            change.map(|c| Change { destructive: want.allow_rollup, ..c })
+            change.map(|c| Change {
+                destructive: want.allow_rollup,
+                ..c
+            })
         }
         Field::Replicas => {
             let (from, to) = (have.num_replicas.max(1), want.num_replicas.max(1));
@@ -182,13 +211,25 @@ fn stream_field(field: Field, want: &stream::Config, have: &stream::Config) -> O
 }
 
 fn count(value: i64) -> String {
-    if value < 0 { "unlimited".to_owned() } else { value.to_string() }
+    if value < 0 {
+        "unlimited".to_owned()
+    } else {
+        value.to_string()
+    }
 }
 
-fn limit_change(field: &'static str, from: i64, to: i64, show: fn(i64) -> String) -> Option<Change> {
+fn limit_change(
+    field: &'static str,
+    from: i64,
+    to: i64,
+    show: fn(i64) -> String,
+) -> Option<Change> {
     let (from, to) = (limit(from), limit(to));
 
-    (from != to).then(|| Change { destructive: tightens(from, to), ..change(field, show(from), show(to)) })
+    (from != to).then(|| Change {
+        destructive: tightens(from, to),
+        ..change(field, show(from), show(to))
+    })
 }
 
 /// A protection flag is destructive to turn off when `protects` is set.
@@ -217,26 +258,46 @@ pub(crate) fn consumer_changes(
         changes.push(recreate("filter_subject", from, to));
     }
     if want.deliver_policy != have.deliver_policy {
-        let (from, to) = (format!("{:?}", have.deliver_policy), format!("{:?}", want.deliver_policy));
+        let (from, to) = (
+            format!("{:?}", have.deliver_policy),
+            format!("{:?}", want.deliver_policy),
+        );
         changes.push(recreate("deliver_policy", from, to));
     }
     if want.ack_policy != have.ack_policy {
-        let (from, to) = (format!("{:?}", have.ack_policy), format!("{:?}", want.ack_policy));
+        let (from, to) = (
+            format!("{:?}", have.ack_policy),
+            format!("{:?}", want.ack_policy),
+        );
         changes.push(recreate("ack_policy", from, to));
     }
 
     if !want.ack_wait.is_zero() && want.ack_wait != have.ack_wait {
-        changes.push(change("ack_wait", show_span(have.ack_wait), show_span(want.ack_wait)));
+        changes.push(change(
+            "ack_wait",
+            show_span(have.ack_wait),
+            show_span(want.ack_wait),
+        ));
     }
     if limit(want.max_deliver) != limit(have.max_deliver) {
-        let (from, to) = (count(limit(have.max_deliver)), count(limit(want.max_deliver)));
+        let (from, to) = (
+            count(limit(have.max_deliver)),
+            count(limit(want.max_deliver)),
+        );
         changes.push(change("max_deliver", from, to));
     }
     if want.backoff != have.backoff {
-        changes.push(change("backoff", spans(&have.backoff), spans(&want.backoff)));
+        changes.push(change(
+            "backoff",
+            spans(&have.backoff),
+            spans(&want.backoff),
+        ));
     }
     if want.max_ack_pending != 0 && want.max_ack_pending != have.max_ack_pending {
-        let (from, to) = (have.max_ack_pending.to_string(), want.max_ack_pending.to_string());
+        let (from, to) = (
+            have.max_ack_pending.to_string(),
+            want.max_ack_pending.to_string(),
+        );
         changes.push(change("max_ack_pending", from, to));
     }
     if want.max_waiting != 0 && want.max_waiting != have.max_waiting {
@@ -244,7 +305,11 @@ pub(crate) fn consumer_changes(
         changes.push(change("max_waiting", from, to));
     }
     if text(&want.description) != text(&have.description) {
-        changes.push(change("description", text(&have.description), text(&want.description)));
+        changes.push(change(
+            "description",
+            text(&have.description),
+            text(&want.description),
+        ));
     }
 
     changes
@@ -277,8 +342,14 @@ mod tests {
     #[test]
     fn raising_a_limit_is_safe_and_lowering_it_is_destructive() {
         let held = events();
-        let raised = stream::Config { max_bytes: 2 << 30, ..events() };
-        let lowered = stream::Config { max_bytes: 1 << 20, ..events() };
+        let raised = stream::Config {
+            max_bytes: 2 << 30,
+            ..events()
+        };
+        let lowered = stream::Config {
+            max_bytes: 1 << 20,
+            ..events()
+        };
 
         let up = stream_changes(&raised, &held, STREAM_FIELDS);
         let down = stream_changes(&lowered, &held, STREAM_FIELDS);
@@ -292,8 +363,14 @@ mod tests {
     #[test]
     fn dropping_protection_or_subjects_is_destructive() {
         let held = events();
-        let unprotected = stream::Config { deny_delete: false, ..events() };
-        let narrowed = stream::Config { subjects: vec!["e.a.>".into()], ..events() };
+        let unprotected = stream::Config {
+            deny_delete: false,
+            ..events()
+        };
+        let narrowed = stream::Config {
+            subjects: vec!["e.a.>".into()],
+            ..events()
+        };
 
         assert!(stream_changes(&unprotected, &held, STREAM_FIELDS)[0].destructive);
         assert!(stream_changes(&narrowed, &held, STREAM_FIELDS)[0].destructive);
@@ -301,7 +378,10 @@ mod tests {
 
     #[test]
     fn a_storage_change_needs_recreation() {
-        let memory = stream::Config { storage: stream::StorageType::Memory, ..events() };
+        let memory = stream::Config {
+            storage: stream::StorageType::Memory,
+            ..events()
+        };
 
         let changes = stream_changes(&memory, &events(), STREAM_FIELDS);
 

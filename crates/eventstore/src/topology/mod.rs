@@ -48,7 +48,11 @@ impl Topology {
     }
 
     /// Replaces a stream's duplicate window, e.g. a short one for tests of expiry.
-    pub fn set_duplicate_window(&mut self, stream: &str, window: Duration) -> Result<(), StoreError> {
+    pub fn set_duplicate_window(
+        &mut self,
+        stream: &str,
+        window: Duration,
+    ) -> Result<(), StoreError> {
         let spec = self.streams.iter_mut().find(|spec| spec.name == stream);
         let Some(spec) = spec else {
             return Err(StoreError::TopologyInvalid(format!("no stream {stream}")));
@@ -68,30 +72,49 @@ impl Topology {
             }
         };
 
-        self.streams.iter_mut().for_each(|spec| capped(&mut spec.max_bytes));
-        self.kv.iter_mut().for_each(|spec| capped(&mut spec.max_bytes));
-        self.objects.iter_mut().for_each(|spec| capped(&mut spec.max_bytes));
+        self.streams
+            .iter_mut()
+            .for_each(|spec| capped(&mut spec.max_bytes));
+        self.kv
+            .iter_mut()
+            .for_each(|spec| capped(&mut spec.max_bytes));
+        self.objects
+            .iter_mut()
+            .for_each(|spec| capped(&mut spec.max_bytes));
     }
 
     /// Checks that the resources the code refers to by name are all defined.
     fn check(&self, ns: &Namespace) -> Result<(), StoreError> {
-        let streams = [ns.events_stream(), ns.jobs_stream(), ns.dead_letters_stream()];
+        let streams = [
+            ns.events_stream(),
+            ns.jobs_stream(),
+            ns.dead_letters_stream(),
+        ];
         for name in streams {
             if !self.streams.iter().any(|spec| spec.name == name) {
-                return Err(StoreError::TopologyInvalid(format!("stream {name} is not defined")));
+                return Err(StoreError::TopologyInvalid(format!(
+                    "stream {name} is not defined"
+                )));
             }
         }
 
         let consumer = ns.jobs_consumer();
         let jobs = ns.jobs_stream();
-        let defined = self.consumers.iter().any(|c| c.durable_name == consumer && c.stream == jobs);
+        let defined = self
+            .consumers
+            .iter()
+            .any(|c| c.durable_name == consumer && c.stream == jobs);
         if !defined {
-            return Err(StoreError::TopologyInvalid(format!("consumer {consumer} is not defined")));
+            return Err(StoreError::TopologyInvalid(format!(
+                "consumer {consumer} is not defined"
+            )));
         }
 
         for bucket in ["idempotency", "snapshots"].map(|name| ns.kv_bucket(name)) {
             if !self.kv.iter().any(|spec| spec.bucket == bucket) {
-                return Err(StoreError::TopologyInvalid(format!("bucket {bucket} is not defined")));
+                return Err(StoreError::TopologyInvalid(format!(
+                    "bucket {bucket} is not defined"
+                )));
             }
         }
 
@@ -104,12 +127,20 @@ fn read_kind<T: DeserializeOwned>(dir: &Path, ns: &Namespace) -> Result<Vec<T>, 
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(StoreError::TopologyRead { path: dir.to_owned(), source }),
+        Err(source) => {
+            return Err(StoreError::TopologyRead {
+                path: dir.to_owned(),
+                source,
+            });
+        }
     };
 
     let mut paths: Vec<PathBuf> = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| StoreError::TopologyRead { path: dir.into(), source })?;
+        let entry = entry.map_err(|source| StoreError::TopologyRead {
+            path: dir.into(),
+            source,
+        })?;
         let path = entry.path();
         if path.extension().is_some_and(|ext| ext == "json") {
             paths.push(path);
@@ -120,8 +151,11 @@ fn read_kind<T: DeserializeOwned>(dir: &Path, ns: &Namespace) -> Result<Vec<T>, 
     paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|source| StoreError::TopologyRead { path: path.clone(), source })?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|source| StoreError::TopologyRead {
+                    path: path.clone(),
+                    source,
+                })?;
             serde_json::from_str(&ns.fill(&text))
                 .map_err(|source| StoreError::TopologyParse { path, source })
         })
@@ -142,11 +176,20 @@ mod tests {
 
         let topology = Topology::load(&repo_nats_dir(), &ns, 3).unwrap();
 
-        let events = topology.streams.iter().find(|s| s.name == "T_UNIT_EVENTS").unwrap();
+        let events = topology
+            .streams
+            .iter()
+            .find(|s| s.name == "T_UNIT_EVENTS")
+            .unwrap();
         assert_eq!(events.subjects, vec!["t_unit.es.>".to_owned()]);
         assert!(events.deny_delete && events.deny_purge);
         assert_eq!(topology.replicas, 3);
-        assert!(topology.kv.iter().any(|kv| kv.bucket == "t_unit_idempotency"));
+        assert!(
+            topology
+                .kv
+                .iter()
+                .any(|kv| kv.bucket == "t_unit_idempotency")
+        );
         assert!(topology.objects.iter().any(|o| o.bucket == "t_unit_images"));
     }
 

@@ -48,7 +48,9 @@ impl ApplyReport {
 
     /// True when the server already matched every file.
     pub fn is_unchanged(&self) -> bool {
-        self.entries.iter().all(|(_, outcome)| matches!(outcome, Outcome::Unchanged))
+        self.entries
+            .iter()
+            .all(|(_, outcome)| matches!(outcome, Outcome::Unchanged))
     }
 }
 

@@ -50,7 +50,11 @@ pub struct ConsumerSpec {
     pub filter_subject: String,
     pub deliver_policy: Deliver,
     pub ack_policy: Ack,
+    /// Zero means the server default (30 s); with a backoff the server uses its first step.
+    #[serde(default)]
     pub ack_wait: Span,
+    /// -1 (the default) means unlimited redeliveries.
+    #[serde(default = "unlimited")]
     pub max_deliver: i64,
     #[serde(default)]
     pub backoff: Vec<Span>,
@@ -94,6 +98,10 @@ pub struct ObjectSpec {
 
 fn one() -> i64 {
     1
+}
+
+fn unlimited() -> i64 {
+    -1
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

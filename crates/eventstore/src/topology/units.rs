@@ -25,9 +25,13 @@ pub(crate) fn parse_span(text: &str) -> Result<Duration, String> {
         return Ok(Duration::ZERO);
     }
 
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: u64 = number.parse().map_err(|_| format!("bad duration {text:?}"))?;
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("bad duration {text:?}"))?;
 
     let seconds = match unit {
         "ms" => return Ok(Duration::from_millis(number)),
@@ -35,7 +39,11 @@ pub(crate) fn parse_span(text: &str) -> Result<Duration, String> {
         "m" => number * 60,
         "h" => number * 3_600,
         "d" => number * 86_400,
-        _ => return Err(format!("bad duration unit in {text:?}: use ms, s, m, h or d")),
+        _ => {
+            return Err(format!(
+                "bad duration unit in {text:?}: use ms, s, m, h or d"
+            ));
+        }
     };
     Ok(Duration::from_secs(seconds))
 }
@@ -45,7 +53,9 @@ pub(crate) fn parse_size(text: &str) -> Result<i64, String> {
         return Ok(-1);
     }
 
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let number: i64 = number.parse().map_err(|_| format!("bad size {text:?}"))?;
 
@@ -55,9 +65,15 @@ pub(crate) fn parse_size(text: &str) -> Result<i64, String> {
         "MiB" => 1 << 20,
         "GiB" => 1 << 30,
         "TiB" => 1 << 40,
-        _ => return Err(format!("bad size unit in {text:?}: use B, KiB, MiB, GiB or TiB")),
+        _ => {
+            return Err(format!(
+                "bad size unit in {text:?}: use B, KiB, MiB, GiB or TiB"
+            ));
+        }
     };
-    number.checked_mul(factor).ok_or_else(|| format!("size {text:?} too large"))
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("size {text:?} too large"))
 }
 
 /// Renders a duration the way the files write it, for reports.
@@ -87,7 +103,9 @@ pub(crate) fn show_size(bytes: i64) -> String {
 impl<'de> Deserialize<'de> for Span {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Span, D::Error> {
         let text = String::deserialize(deserializer)?;
-        parse_span(&text).map(Span).map_err(serde::de::Error::custom)
+        parse_span(&text)
+            .map(Span)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -102,7 +120,9 @@ impl<'de> Deserialize<'de> for Size {
 
         match Raw::deserialize(deserializer)? {
             Raw::Number(number) => Ok(Size(number)),
-            Raw::Text(text) => parse_size(&text).map(Size).map_err(serde::de::Error::custom),
+            Raw::Text(text) => parse_size(&text)
+                .map(Size)
+                .map_err(serde::de::Error::custom),
         }
     }
 }

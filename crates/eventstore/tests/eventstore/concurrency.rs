@@ -18,7 +18,11 @@ async fn writer(store: JetStreamStore<Counter>, name: &'static str) -> anyhow::R
     for round in 0..ROUNDS {
         loop {
             anyhow::ensure!(Instant::now() < deadline, "writer {name} ran out of time");
-            let command = CounterCommand::Add { writer: name.to_owned(), round, n: 1 };
+            let command = CounterCommand::Add {
+                writer: name.to_owned(),
+                round,
+                n: 1,
+            };
 
             match run(&store, "race", command, meta(&[("actor", name)])).await {
                 Ok(envelopes) => {
@@ -40,14 +44,21 @@ async fn two_writers_on_one_aggregate_lose_and_duplicate_nothing() -> anyhow::Re
     let store: JetStreamStore<Counter> =
         JetStreamStore::new(env.js.clone(), &env.ns, env.config()).await?;
 
+    // Two store instances, like two processes: each one's cache goes stale in turn.
+    let other: JetStreamStore<Counter> =
+        JetStreamStore::new(env.js.clone(), &env.ns, env.config()).await?;
     let a = tokio::spawn(writer(store.clone(), "a"));
-    let b = tokio::spawn(writer(store.clone(), "b"));
+    let b = tokio::spawn(writer(other, "b"));
     let conflicts = a.await?? + b.await??;
 
     let commits = store.load_commits("race").await?;
     let mut seen = HashSet::new();
     for (index, commit) in commits.iter().enumerate() {
-        assert_eq!(commit.first_sequence, index as u64 + 1, "no gap in sequences");
+        assert_eq!(
+            commit.first_sequence,
+            index as u64 + 1,
+            "no gap in sequences"
+        );
         let payload = &commit.events[0].payload["Added"];
         let key = (payload["writer"].to_string(), payload["round"].as_u64());
         assert!(seen.insert(key), "event committed twice: {payload}");
@@ -67,13 +78,21 @@ async fn a_stale_context_is_a_conflict() -> anyhow::Result<()> {
     let env = TestEnv::new().await?;
     let store: JetStreamStore<Counter> =
         JetStreamStore::new(env.js.clone(), &env.ns, env.config()).await?;
-    let add = |round| CounterCommand::Add { writer: "w".into(), round, n: 1 };
+    let add = |round| CounterCommand::Add {
+        writer: "w".into(),
+        round,
+        n: 1,
+    };
 
     run(&store, "stale", add(0), meta(&[])).await?;
     let stale = cqrs_es::EventStore::load_aggregate(&store, "stale").await?;
     run(&store, "stale", add(1), meta(&[])).await?;
 
-    let event = crate::counter::CounterEvent::Added { writer: "w".into(), round: 2, n: 1 };
+    let event = crate::counter::CounterEvent::Added {
+        writer: "w".into(),
+        round: 2,
+        n: 1,
+    };
     let result = cqrs_es::EventStore::commit(&store, vec![event], stale, meta(&[])).await;
 
     assert!(matches!(result, Err(AggregateError::AggregateConflict)));
@@ -88,7 +107,13 @@ async fn ids_that_are_not_subject_tokens_are_refused() -> anyhow::Result<()> {
     let store: JetStreamStore<Counter> =
         JetStreamStore::new(env.js.clone(), &env.ns, env.config()).await?;
 
-    let result = run(&store, "a.b", CounterCommand::AddMany { count: 1 }, meta(&[])).await;
+    let result = run(
+        &store,
+        "a.b",
+        CounterCommand::AddMany { count: 1 },
+        meta(&[]),
+    )
+    .await;
 
     assert!(matches!(result, Err(AggregateError::UnexpectedError(_))));
     env.cleanup().await;

@@ -55,11 +55,16 @@ impl Aggregate for Counter {
     ) -> Result<(), CounterError> {
         match command {
             CounterCommand::Add { writer, round, n } => {
-                sink.write(CounterEvent::Added { writer, round, n }, self).await;
+                sink.write(CounterEvent::Added { writer, round, n }, self)
+                    .await;
             }
             CounterCommand::AddMany { count } => {
                 for round in 0..count {
-                    let event = CounterEvent::Added { writer: "many".into(), round, n: 1 };
+                    let event = CounterEvent::Added {
+                        writer: "many".into(),
+                        round,
+                        n: 1,
+                    };
                     sink.write(event, self).await;
                 }
             }
@@ -88,7 +93,10 @@ pub async fn run(
     let sink = EventSink::default();
 
     let aggregate = cqrs_es::AggregateContext::aggregate(&mut context);
-    aggregate.handle(command, &(), &sink).await.map_err(cqrs_es::AggregateError::UserError)?;
+    aggregate
+        .handle(command, &(), &sink)
+        .await
+        .map_err(cqrs_es::AggregateError::UserError)?;
 
     store.commit(sink.collect().await, context, metadata).await
 }
@@ -98,8 +106,13 @@ pub async fn replay_all(store: &JetStreamStore<Counter>, id: &str) -> Result<Cou
     let mut counter = Counter::default();
     for commit in store.load_commits(id).await? {
         for event in &commit.events {
-            let event: CounterEvent = serde_json::from_value(event.payload.clone())
-                .map_err(|source| StoreError::Decode { stream_seq: commit.stream_seq, source })?;
+            let event: CounterEvent =
+                serde_json::from_value(event.payload.clone()).map_err(|source| {
+                    StoreError::Decode {
+                        stream_seq: commit.stream_seq,
+                        source,
+                    }
+                })?;
             counter.apply(event);
         }
     }
@@ -107,5 +120,8 @@ pub async fn replay_all(store: &JetStreamStore<Counter>, id: &str) -> Result<Cou
 }
 
 pub fn meta(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }

@@ -13,7 +13,9 @@ use crate::support::{connect, delete_all, random_namespace, test_topology};
 
 fn server_binary() -> PathBuf {
     let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|dir| dir.join("nats-server")).find(|p| p.is_file())
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("nats-server"))
+            .find(|p| p.is_file())
     });
     on_path.unwrap_or_else(|| PathBuf::from("/usr/sbin/nats-server"))
 }
@@ -52,11 +54,17 @@ impl Drop for Server {
     }
 }
 
+/// The account-info request answers once JetStream has recovered its streams.
+async fn jetstream_ready(js: &async_nats::jetstream::Context) -> bool {
+    let reply = js.client().request("$JS.API.INFO", "".into()).await;
+    reply.is_ok_and(|message| !message.payload.is_empty())
+}
+
 async fn connect_when_up(url: &str) -> anyhow::Result<async_nats::jetstream::Context> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         match connect(url).await {
-            Ok(js) if js.query_account().await.is_ok() => return Ok(js),
+            Ok(js) if jetstream_ready(&js).await => return Ok(js),
             _ if Instant::now() > deadline => anyhow::bail!("nats-server at {url} did not start"),
             _ => tokio::time::sleep(Duration::from_millis(100)).await,
         }
@@ -69,7 +77,10 @@ async fn commits_reload_after_a_server_restart() -> anyhow::Result<()> {
     let url = format!("127.0.0.1:{port}");
     let dir = std::env::temp_dir().join(format!("es-restart-{}", uuid::Uuid::new_v4()));
     let ns = random_namespace();
-    let config = || StoreConfig { snapshot_every: 10, ..StoreConfig::default() };
+    let config = || StoreConfig {
+        snapshot_every: 10,
+        ..StoreConfig::default()
+    };
 
     let mut server = Server::start(port, &dir)?;
     let js = connect_when_up(&url).await?;
@@ -77,8 +88,17 @@ async fn commits_reload_after_a_server_restart() -> anyhow::Result<()> {
     topology.apply(&js, false).await?;
     let store: JetStreamStore<Counter> = JetStreamStore::new(js.clone(), &ns, config()).await?;
     for round in 0..25 {
-        run(&store, "durable", CounterCommand::Add { writer: "w".into(), round, n: 3 }, meta(&[]))
-            .await?;
+        run(
+            &store,
+            "durable",
+            CounterCommand::Add {
+                writer: "w".into(),
+                round,
+                n: 3,
+            },
+            meta(&[]),
+        )
+        .await?;
     }
     let before = EventLog::new(js.clone(), &ns).await?.last_seq().await?;
     drop(store);
@@ -90,12 +110,21 @@ async fn commits_reload_after_a_server_restart() -> anyhow::Result<()> {
     let store: JetStreamStore<Counter> = JetStreamStore::new(js.clone(), &ns, config()).await?;
     let mut loaded = store.load("durable").await?;
 
-    assert_eq!(EventLog::new(js.clone(), &ns).await?.last_seq().await?, before);
+    assert_eq!(
+        EventLog::new(js.clone(), &ns).await?.last_seq().await?,
+        before
+    );
     assert_eq!(loaded.sequence(), 25);
     assert_eq!(cqrs_es::AggregateContext::aggregate(&mut loaded).total, 75);
     assert!(topology.apply(&js, false).await?.is_unchanged());
 
-    run(&store, "durable", CounterCommand::AddMany { count: 1 }, meta(&[])).await?;
+    run(
+        &store,
+        "durable",
+        CounterCommand::AddMany { count: 1 },
+        meta(&[]),
+    )
+    .await?;
     assert_eq!(store.load("durable").await?.sequence(), 26);
 
     delete_all(&js, &topology).await;

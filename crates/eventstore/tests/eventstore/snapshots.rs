@@ -21,23 +21,57 @@ async fn wait_for_snapshot(store: &JetStreamStore<Counter>, id: &str, at_least: 
 #[tokio::test]
 async fn snapshot_plus_tail_equals_all_events() -> anyhow::Result<()> {
     let env = TestEnv::new().await?;
-    let config = StoreConfig { snapshot_every: 10, ..env.config() };
-    let store: JetStreamStore<Counter> = JetStreamStore::new(env.js.clone(), &env.ns, config).await?;
+    let config = StoreConfig {
+        snapshot_every: 10,
+        ..env.config()
+    };
+    let store: JetStreamStore<Counter> =
+        JetStreamStore::new(env.js.clone(), &env.ns, config).await?;
 
     for round in 0..37 {
-        let command = CounterCommand::Add { writer: format!("w{round}"), round, n: round + 1 };
+        let command = CounterCommand::Add {
+            writer: format!("w{round}"),
+            round,
+            n: round + 1,
+        };
         run(&store, "snap", command, meta(&[])).await?;
     }
-    run(&store, "snap", CounterCommand::AddMany { count: 5 }, meta(&[])).await?;
+    run(
+        &store,
+        "snap",
+        CounterCommand::AddMany { count: 5 },
+        meta(&[]),
+    )
+    .await?;
 
     let covered = wait_for_snapshot(&store, "snap", 40).await;
-    assert_eq!(covered, 42, "the commit crossing 40 writes a snapshot at its last event");
+    assert_eq!(
+        covered, 42,
+        "the commit crossing 40 writes a snapshot at its last event"
+    );
 
-    let loaded = store.load("snap").await?;
+    // A fresh store has nothing cached, so it loads from the snapshot and the tail.
+    let fresh: JetStreamStore<Counter> = JetStreamStore::new(
+        env.js.clone(),
+        &env.ns,
+        StoreConfig {
+            snapshot_every: 10,
+            ..env.config()
+        },
+    )
+    .await?;
+    run(
+        &store,
+        "snap",
+        CounterCommand::AddMany { count: 3 },
+        meta(&[]),
+    )
+    .await?;
+    let loaded = fresh.load("snap").await?;
     let replayed = replay_all(&store, "snap").await?;
-    assert_eq!(loaded.sequence(), 42);
-    assert_eq!(format!("{:?}", loaded_state(loaded)), format!("{replayed:?}"));
-    assert_eq!(replayed.total, (1..=37).sum::<u64>() + 5);
+    assert_eq!(loaded.sequence(), 45);
+    assert_eq!(loaded_state(loaded), replayed);
+    assert_eq!(replayed.total, (1..=37).sum::<u64>() + 8);
 
     env.cleanup().await;
     Ok(())
@@ -50,17 +84,35 @@ fn loaded_state(mut context: illustrator_eventstore::JetStreamContext<Counter>) 
 #[tokio::test]
 async fn a_snapshot_of_another_version_is_ignored() -> anyhow::Result<()> {
     let env = TestEnv::new().await?;
-    let config = StoreConfig { snapshot_every: 5, ..env.config() };
-    let store: JetStreamStore<Counter> = JetStreamStore::new(env.js.clone(), &env.ns, config).await?;
+    let config = StoreConfig {
+        snapshot_every: 5,
+        ..env.config()
+    };
+    let store: JetStreamStore<Counter> =
+        JetStreamStore::new(env.js.clone(), &env.ns, config).await?;
 
     for round in 0..12 {
-        run(&store, "ver", CounterCommand::Add { writer: "w".into(), round, n: 2 }, meta(&[]))
-            .await?;
+        run(
+            &store,
+            "ver",
+            CounterCommand::Add {
+                writer: "w".into(),
+                round,
+                n: 2,
+            },
+            meta(&[]),
+        )
+        .await?;
     }
     assert_eq!(wait_for_snapshot(&store, "ver", 10).await, 10);
 
-    let newer = StoreConfig { snapshot_every: 5, snapshot_version: 2, ..env.config() };
-    let newer: JetStreamStore<Counter> = JetStreamStore::new(env.js.clone(), &env.ns, newer).await?;
+    let newer = StoreConfig {
+        snapshot_every: 5,
+        snapshot_version: 2,
+        ..env.config()
+    };
+    let newer: JetStreamStore<Counter> =
+        JetStreamStore::new(env.js.clone(), &env.ns, newer).await?;
 
     assert_eq!(newer.snapshot_sequence("ver").await, None);
     assert_eq!(loaded_state(newer.load("ver").await?).total, 24);
@@ -71,15 +123,38 @@ async fn a_snapshot_of_another_version_is_ignored() -> anyhow::Result<()> {
 #[tokio::test]
 async fn a_long_aggregate_without_snapshots_loads_through_a_consumer() -> anyhow::Result<()> {
     let env = TestEnv::new().await?;
-    let config = StoreConfig { snapshot_every: 0, ..env.config() };
-    let store: JetStreamStore<Counter> = JetStreamStore::new(env.js.clone(), &env.ns, config).await?;
+    let config = StoreConfig {
+        snapshot_every: 0,
+        cache_capacity: 0,
+        ..env.config()
+    };
+    let store: JetStreamStore<Counter> =
+        JetStreamStore::new(env.js.clone(), &env.ns, config).await?;
 
     for round in 0..60 {
-        run(&store, "long", CounterCommand::Add { writer: "w".into(), round, n: 1 }, meta(&[]))
-            .await?;
+        run(
+            &store,
+            "long",
+            CounterCommand::Add {
+                writer: "w".into(),
+                round,
+                n: 1,
+            },
+            meta(&[]),
+        )
+        .await?;
     }
 
-    let loaded = store.load("long").await?;
+    let fresh: JetStreamStore<Counter> = JetStreamStore::new(
+        env.js.clone(),
+        &env.ns,
+        StoreConfig {
+            cache_capacity: 0,
+            ..env.config()
+        },
+    )
+    .await?;
+    let loaded = fresh.load("long").await?;
     assert_eq!(loaded.sequence(), 60);
     assert_eq!(loaded_state(loaded).total, 60);
     assert_eq!(store.snapshot_sequence("long").await, None);

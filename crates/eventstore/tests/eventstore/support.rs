@@ -60,7 +60,10 @@ impl TestEnv {
         let mut topology = test_topology(&ns)?;
         adjust(&ns, &mut topology)?;
 
-        topology.apply(&js, false).await.context("applying topology")?;
+        topology
+            .apply(&js, false)
+            .await
+            .context("applying topology")?;
         Ok(TestEnv { ns, js, topology })
     }
 

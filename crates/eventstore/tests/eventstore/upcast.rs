@@ -30,11 +30,24 @@ async fn an_old_event_is_upcast_on_load() -> anyhow::Result<()> {
     let upcasters = Upcasters::new().register("Incremented", "1", "2", |payload| {
         json!({"Added": {"writer": "legacy", "round": 0, "n": payload["Incremented"]["by"]}})
     });
-    let config = StoreConfig { upcasters, ..env.config() };
-    let store: JetStreamStore<Counter> = JetStreamStore::new(env.js.clone(), &env.ns, config).await?;
+    let config = StoreConfig {
+        upcasters,
+        ..env.config()
+    };
+    let store: JetStreamStore<Counter> =
+        JetStreamStore::new(env.js.clone(), &env.ns, config).await?;
 
-    run(&store, "legacy", CounterCommand::Add { writer: "new".into(), round: 1, n: 1 }, meta(&[]))
-        .await?;
+    run(
+        &store,
+        "legacy",
+        CounterCommand::Add {
+            writer: "new".into(),
+            round: 1,
+            n: 1,
+        },
+        meta(&[]),
+    )
+    .await?;
     let events = cqrs_es::EventStore::load_events(&store, "legacy").await?;
 
     assert_eq!(events.len(), 2);
@@ -46,7 +59,10 @@ async fn an_old_event_is_upcast_on_load() -> anyhow::Result<()> {
 
     let plain: JetStreamStore<Counter> =
         JetStreamStore::new(env.js.clone(), &env.ns, env.config()).await?;
-    assert!(plain.load("legacy").await.is_err(), "without the upcaster the old event fails");
+    assert!(
+        plain.load("legacy").await.is_err(),
+        "without the upcaster the old event fails"
+    );
     env.cleanup().await;
     Ok(())
 }

@@ -21,7 +21,11 @@ impl Axis {
 
     /// A range covering `lo..=hi` only, for lines that zoom in on a narrow band.
     pub fn fitting(lo: f64, hi: f64, target: usize) -> Axis {
-        let span = if hi - lo > 0.0 { hi - lo } else { hi.abs().max(1.0) };
+        let span = if hi - lo > 0.0 {
+            hi - lo
+        } else {
+            hi.abs().max(1.0)
+        };
 
         let raw = span / target.max(1) as f64;
         let magnitude = 10f64.powf(raw.log10().floor());
@@ -39,7 +43,12 @@ impl Axis {
 
         let count = ((max - min) / step).round() as usize;
         let ticks = (0..=count).map(|i| min + step * i as f64).collect();
-        Axis { min, max, ticks, step }
+        Axis {
+            min,
+            max,
+            ticks,
+            step,
+        }
     }
 
     /// Where `value` falls between the ends, 0.0 at `min` and 1.0 at `max`.
@@ -76,6 +85,34 @@ pub fn format_value(value: f64, step: f64, unit: &Unit) -> String {
     format!("{sign}{}{body}{letter}{}", unit.prefix, unit.suffix)
 }
 
+/// Writes one value on its own, for a label on a bar: large values shortened with at
+/// most one decimal (`12.4k`), smaller ones as the table wrote them.
+pub fn format_label(value: f64, whole: bool, unit: &Unit) -> String {
+    let abs = value.abs();
+    let (scaled, letter) = if abs >= 1e9 {
+        (abs / 1e9, "B")
+    } else if abs >= 1e6 {
+        (abs / 1e6, "M")
+    } else if abs >= 1e4 {
+        (abs / 1e3, "k")
+    } else {
+        (abs, "")
+    };
+
+    let needs_decimal = !(letter.is_empty() && whole) && scaled < 100.0;
+    let decimals = usize::from(needs_decimal);
+    let mut body = format!("{scaled:.decimals$}");
+    if body.contains('.') {
+        body = body.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    if letter.is_empty() && !body.contains('.') {
+        body = group_thousands(&body);
+    }
+
+    let sign = if value < 0.0 { "−" } else { "" };
+    format!("{sign}{}{body}{letter}{}", unit.prefix, unit.suffix)
+}
+
 fn decimals_for(step: f64) -> usize {
     let mut decimals = 0;
     let mut scaled = step.abs();
@@ -89,7 +126,7 @@ fn decimals_for(step: f64) -> usize {
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -121,12 +158,32 @@ mod tests {
 
     #[test]
     fn values_are_written_in_their_unit() {
-        let percent = Unit { prefix: String::new(), suffix: "%".into() };
-        let dollars = Unit { prefix: "$".into(), suffix: String::new() };
+        let percent = Unit {
+            prefix: String::new(),
+            suffix: "%".into(),
+        };
+        let dollars = Unit {
+            prefix: "$".into(),
+            suffix: String::new(),
+        };
 
         assert_eq!(format_value(12.5, 2.5, &percent), "12.5%");
         assert_eq!(format_value(1500.0, 500.0, &dollars), "$1,500");
-        assert_eq!(format_value(2_500_000.0, 500_000.0, &Unit::default()), "2.5M");
+        assert_eq!(
+            format_value(2_500_000.0, 500_000.0, &Unit::default()),
+            "2.5M"
+        );
         assert_eq!(format_value(-40.0, 20.0, &Unit::default()), "−40");
+    }
+
+    #[test]
+    fn bar_labels_are_short() {
+        let none = Unit::default();
+
+        assert_eq!(format_label(12_400.0, true, &none), "12.4k");
+        assert_eq!(format_label(88_000.0, true, &none), "88k");
+        assert_eq!(format_label(110_000.0, true, &none), "110k");
+        assert_eq!(format_label(3_100.0, true, &none), "3,100");
+        assert_eq!(format_label(2.26, false, &none), "2.3");
     }
 }

@@ -34,7 +34,10 @@ const CURRENCY: [char; 8] = ['$', '¥', '￥', '€', '£', '₩', '₹', '₽']
 
 /// Cells that mean "no value" rather than "not a number".
 fn is_placeholder(cell: &str) -> bool {
-    matches!(cell, "" | "-" | "–" | "—" | "n/a" | "N/A" | "NA" | "null" | "?" | "/")
+    matches!(
+        cell,
+        "" | "-" | "–" | "—" | "n/a" | "N/A" | "NA" | "null" | "?" | "/"
+    )
 }
 
 /// Reads a number as people write it in tables: `1,234.5`, `12%`, `$3.2M`, `¥1 200`,
@@ -43,7 +46,12 @@ pub fn parse_number(cell: &str) -> Option<(f64, Unit)> {
     let mut text: String = cell
         .trim()
         .chars()
-        .filter(|c| !matches!(c, ',' | '，' | '_' | '\u{00A0}' | '\u{2009}' | '\u{202F}' | ' '))
+        .filter(|c| {
+            !matches!(
+                c,
+                ',' | '，' | '_' | '\u{00A0}' | '\u{2009}' | '\u{202F}' | ' '
+            )
+        })
         .map(|c| if c == '−' { '-' } else { c })
         .collect();
     let mut unit = Unit::default();
@@ -82,7 +90,11 @@ pub fn parse_number(cell: &str) -> Option<(f64, Unit)> {
     }
 
     let value: f64 = text.parse().ok()?;
-    let signed = if negative_parens { -value } else { sign * value };
+    let signed = if negative_parens {
+        -value
+    } else {
+        sign * value
+    };
     Some((signed * scale, unit))
 }
 
@@ -114,7 +126,10 @@ pub fn read(table: &TableData) -> Result<ChartData, RenderError> {
         return Err(RenderError::EmptyTable);
     }
 
-    let columns = table.headers.len().max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
+    let columns = table
+        .headers
+        .len()
+        .max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
     fn cell(row: &[String], col: usize) -> &str {
         row.get(col).map(|c| c.trim()).unwrap_or("")
     }
@@ -132,7 +147,11 @@ pub fn read(table: &TableData) -> Result<ChartData, RenderError> {
     let labels: Vec<String> = rows.iter().map(|row| cell(row, 0).to_string()).collect();
     let is_timeline = super::time::is_ordered_time(&labels);
 
-    Ok(ChartData { labels, series, is_timeline })
+    Ok(ChartData {
+        labels,
+        series,
+        is_timeline,
+    })
 }
 
 fn numeric_column(header: Option<&str>, col: usize, cells: &[&str]) -> Option<Series> {

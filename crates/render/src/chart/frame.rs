@@ -80,14 +80,26 @@ pub fn draw(svg: &mut String, data: &ChartData, title: &str, axis: Axis) -> Plot
     top += legend(svg, data, top) + 18.0;
 
     let unit = shared_unit(data);
-    let tick_labels: Vec<String> =
-        axis.ticks.iter().map(|t| format_value(*t, axis.step, &unit)).collect();
-    let tick_width = tick_labels.iter().map(|t| text::width(t, LABEL_SIZE)).fold(0.0, f32::max);
+    let tick_labels: Vec<String> = axis
+        .ticks
+        .iter()
+        .map(|t| format_value(*t, axis.step, &unit))
+        .collect();
+    let tick_width = tick_labels
+        .iter()
+        .map(|t| text::width(t, LABEL_SIZE))
+        .fold(0.0, f32::max);
 
     let left = MARGIN + tick_width + 12.0;
     let category_lines = category_line_count(data, WIDTH - MARGIN - left);
     let bottom = HEIGHT - MARGIN - category_lines as f32 * (LABEL_SIZE + 4.0) - 8.0;
-    let plot = Plot { left, top, width: WIDTH - MARGIN - left, height: bottom - top, axis };
+    let plot = Plot {
+        left,
+        top,
+        width: WIDTH - MARGIN - left,
+        height: bottom - top,
+        axis,
+    };
 
     grid(svg, &plot, &tick_labels);
     categories(svg, data, &plot, category_lines);
@@ -144,7 +156,10 @@ fn grid(svg: &mut String, plot: &Plot, tick_labels: &[String]) {
 fn category_line_count(data: &ChartData, plot_width: f32) -> usize {
     let shown = shown_every(data.labels.len(), plot_width);
     let room = plot_width / data.labels.len().max(1) as f32 * shown as f32 - 6.0;
-    let wide = data.labels.iter().any(|l| text::width(l, LABEL_SIZE) > room);
+    let wide = data
+        .labels
+        .iter()
+        .any(|l| text::width(l, LABEL_SIZE) > room);
     if wide { 2 } else { 1 }
 }
 

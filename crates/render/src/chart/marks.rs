@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::axis::format_value;
+use super::axis::format_label;
 use super::data::ChartData;
 use super::frame::Plot;
 use crate::palette::SERIES;
@@ -12,14 +12,12 @@ use crate::xml::{escape, n};
 const VALUE_SIZE: f32 = 12.0;
 const VALUE_INK: &str = "#374151";
 
-/// Decimal step the table's own values are written with, for value labels.
-fn data_step(data: &ChartData) -> f64 {
-    let all_whole = data
-        .series
+/// Whether every value is a whole number, so labels need no decimals.
+fn all_whole(data: &ChartData) -> bool {
+    data.series
         .iter()
         .flat_map(|s| s.values.iter().flatten())
-        .all(|v| (v - v.round()).abs() < 1e-9);
-    if all_whole { 1.0 } else { 0.1 }
+        .all(|v| (v - v.round()).abs() < 1e-9)
 }
 
 /// Grouped bars: one group per label, one bar per series, rounded at the end away from zero.
@@ -30,7 +28,7 @@ pub fn bars(svg: &mut String, data: &ChartData, plot: &Plot) {
     let gap = if series_count > 1 { 2.0 } else { 0.0 };
     let bar = ((group - gap * (series_count as f32 - 1.0)) / series_count as f32).max(1.0);
     let zero = plot.y(0.0);
-    let step = data_step(data);
+    let whole = all_whole(data);
 
     let labelled = count * series_count <= 24;
     for (s, series) in data.series.iter().enumerate() {
@@ -42,7 +40,7 @@ pub fn bars(svg: &mut String, data: &ChartData, plot: &Plot) {
             let y = plot.y(*value);
             rounded_bar(svg, x, bar, zero, y, colour);
 
-            let label = format_value(*value, step, &series.unit);
+            let label = format_label(*value, whole, &series.unit);
             let fits = text::width(&label, VALUE_SIZE) <= bar + gap + 8.0;
             if labelled && fits {
                 let above = *value >= 0.0;
@@ -103,7 +101,13 @@ pub fn lines(svg: &mut String, data: &ChartData, plot: &Plot) {
         for point in &points {
             match point {
                 Some((x, y)) => {
-                    let _ = write!(d, "{}{} {} ", if pen_down { 'L' } else { 'M' }, n(*x), n(*y));
+                    let _ = write!(
+                        d,
+                        "{}{} {} ",
+                        if pen_down { 'L' } else { 'M' },
+                        n(*x),
+                        n(*y)
+                    );
                     pen_down = true;
                 }
                 None => pen_down = false,
@@ -132,7 +136,9 @@ pub fn lines(svg: &mut String, data: &ChartData, plot: &Plot) {
 fn area(svg: &mut String, points: &[Option<(f32, f32)>], baseline: f32, colour: &str) {
     for run in points.split(|p| p.is_none()) {
         let run: Vec<(f32, f32)> = run.iter().flatten().copied().collect();
-        let (Some(first), Some(last)) = (run.first(), run.last()) else { continue };
+        let (Some(first), Some(last)) = (run.first(), run.last()) else {
+            continue;
+        };
         if run.len() < 2 {
             continue;
         }

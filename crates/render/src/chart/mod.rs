@@ -16,7 +16,7 @@ use illustrator_analysis::TableData;
 
 pub use data::parse_number;
 
-use crate::{Rendered, RenderError, SVG};
+use crate::{RenderError, Rendered, SVG};
 
 /// Draws a table as a chart: labels from the first column, one series per numeric column
 /// (non-numeric columns are skipped), a line chart when the labels are ordered periods

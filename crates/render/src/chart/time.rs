@@ -4,11 +4,23 @@ const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 const MONTH_NAMES: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const CHINESE_DIGITS: [char; 12] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '日', '天'];
+const CHINESE_DIGITS: [char; 12] = [
+    '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '日', '天',
+];
 
 /// True when there are at least three labels and every one is a period: a year, quarter,
 /// half, month, week, weekday, day or date. Two periods read better as bars side by side.
@@ -60,24 +72,31 @@ fn is_small_number(text: &str, max: u32) -> bool {
 
 fn is_quarter_or_half(text: &str) -> bool {
     let text = text.trim_end_matches("季度").trim_end_matches('季');
-    let quarter = text.strip_prefix('q').is_some_and(|n| is_small_number(n, 4));
-    let half = text.strip_prefix('h').is_some_and(|n| is_small_number(n, 2));
+    let quarter = text
+        .strip_prefix('q')
+        .is_some_and(|n| is_small_number(n, 4));
+    let half = text
+        .strip_prefix('h')
+        .is_some_and(|n| is_small_number(n, 2));
     let chinese = text
         .trim_start_matches('第')
         .chars()
         .all(|c| ['一', '二', '三', '四', '1', '2', '3', '4'].contains(&c))
         && !text.is_empty()
         && text.chars().count() <= 2;
-    let trailing_q = text.strip_suffix('q').is_some_and(|n| is_small_number(n, 4));
+    let trailing_q = text
+        .strip_suffix('q')
+        .is_some_and(|n| is_small_number(n, 4));
 
     quarter || half || trailing_q || (chinese && text != "第")
 }
 
 fn is_month(text: &str) -> bool {
-    let name = MONTHS.iter().any(|m| text == *m || text == format!("{m}."))
-        || MONTH_NAMES.contains(&text);
+    let name =
+        MONTHS.iter().any(|m| text == *m || text == format!("{m}.")) || MONTH_NAMES.contains(&text);
     let chinese = text.strip_suffix('月').is_some_and(|n| {
-        is_small_number(n, 12) || (!n.is_empty() && n.chars().all(|c| CHINESE_DIGITS[..10].contains(&c)))
+        is_small_number(n, 12)
+            || (!n.is_empty() && n.chars().all(|c| CHINESE_DIGITS[..10].contains(&c)))
     });
     let numeric = text.len() <= 2 && is_small_number(text, 12);
 
@@ -96,20 +115,30 @@ fn is_month_then_year(text: &str) -> bool {
     let letters: String = text.chars().take_while(|c| c.is_alphabetic()).collect();
     let rest = text[letters.len()..].trim_start_matches([',', '\'', '-', '/']);
     let year_after = rest.len() == 4 || rest.len() == 2;
-    !letters.is_empty() && is_month(&letters) && year_after && rest.chars().all(|c| c.is_ascii_digit())
+    !letters.is_empty()
+        && is_month(&letters)
+        && year_after
+        && rest.chars().all(|c| c.is_ascii_digit())
 }
 
 fn is_week_or_day(text: &str) -> bool {
     let numbered = ["week", "wk", "w", "day", "d", "sprint", "month"]
         .iter()
-        .any(|p| text.strip_prefix(p).is_some_and(|n| is_small_number(n, 400)));
+        .any(|p| {
+            text.strip_prefix(p)
+                .is_some_and(|n| is_small_number(n, 400))
+        });
     let chinese_numbered = text
         .strip_prefix('第')
         .and_then(|t| t.strip_suffix(['周', '天', '月', '年']))
         .is_some_and(|n| is_small_number(n, 400));
-    let weekday = WEEKDAYS.iter().any(|d| text.starts_with(d) && text.len() <= 9);
+    let weekday = WEEKDAYS
+        .iter()
+        .any(|d| text.starts_with(d) && text.len() <= 9);
     let chinese_weekday = ["周", "星期", "礼拜"].iter().any(|p| {
-        text.strip_prefix(p).is_some_and(|d| d.chars().count() == 1 && d.chars().all(|c| CHINESE_DIGITS.contains(&c)))
+        text.strip_prefix(p).is_some_and(|d| {
+            d.chars().count() == 1 && d.chars().all(|c| CHINESE_DIGITS.contains(&c))
+        })
     });
 
     numbered || chinese_numbered || weekday || chinese_weekday

@@ -28,16 +28,17 @@ fn presented_key(parts: &Parts) -> Option<&str> {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let api_key = parts
-        .headers
-        .get("x-api-key")
-        .and_then(|v| v.to_str().ok());
+    let api_key = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok());
     bearer.or(api_key).map(str::trim)
 }
 
 /// Compares without stopping at the first differing byte.
 fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 impl FromRequestParts<App> for Principal {

@@ -54,8 +54,10 @@ pub fn parse_source(name: Option<&str>, app: &App) -> Result<SourceRequest, ApiE
     let Some(source) = Source::parse(name) else {
         return Err(ApiError::bad(
             "unknown_source",
-            format!("unknown source {name:?}; use auto or one of mermaid, chart, card, \
-                     unsplash, pexels, doubao, flux, zhipu, dalle"),
+            format!(
+                "unknown source {name:?}; use auto or one of mermaid, chart, card, \
+                     unsplash, pexels, doubao, flux, zhipu, dalle"
+            ),
         ));
     };
     if !available_sources(app).contains(&source) {
@@ -198,13 +200,23 @@ pub async fn submit(
     tracing::info!(document_id = %id, user_id = %principal.id, replay, "document accepted");
 
     let view = DocumentView::from_aggregate(&document, &app.base_url());
-    let status = if replay { StatusCode::OK } else { StatusCode::ACCEPTED };
-    Ok((status, [(header::LOCATION, format!("/v1/documents/{id}"))], axum::Json(view))
+    let status = if replay {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((
+        status,
+        [(header::LOCATION, format!("/v1/documents/{id}"))],
+        axum::Json(view),
+    )
         .into_response())
 }
 
 fn too_large(limit: usize) -> ApiError {
-    ApiError::TooLarge(format!("the article is larger than the limit of {limit} bytes"))
+    ApiError::TooLarge(format!(
+        "the article is larger than the limit of {limit} bytes"
+    ))
 }
 
 pub fn command_error(error: CommandError) -> ApiError {
@@ -301,15 +313,14 @@ pub fn assemble(document: &Document, input: &[u8], base: &str) -> Result<String,
             .language
             .unwrap_or(illustrator_analysis::Language::En),
         title: document.title.clone(),
-        classification: document
-            .classification
-            .clone()
-            .unwrap_or(illustrator_analysis::Classification {
+        classification: document.classification.clone().unwrap_or(
+            illustrator_analysis::Classification {
                 technical: false,
                 score: 0.0,
                 confidence: 0.0,
                 reasons: Vec::new(),
-            }),
+            },
+        ),
         placements: document.slots.iter().map(|s| s.placement.clone()).collect(),
     };
 

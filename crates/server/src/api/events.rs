@@ -102,7 +102,9 @@ pub async fn events(
     let last_history = history.last().map(|c| c.stream_seq).unwrap_or(after);
     let base = app.base_url();
 
-    let retry = Event::default().retry(Duration::from_secs(2)).comment("connected");
+    let retry = Event::default()
+        .retry(Duration::from_secs(2))
+        .comment("connected");
     let past: Vec<Event> = history.iter().flat_map(|c| sse_events(c, &base)).collect();
 
     // A lagging receiver means this client is too slow: end its stream; the client

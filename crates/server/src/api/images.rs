@@ -62,7 +62,10 @@ pub async fn get_image(
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "private, max-age=31536000, immutable".into()),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".into(),
+            ),
         ],
         bytes,
     )
@@ -151,7 +154,10 @@ pub async fn regenerate(
         return Err(ApiError::bad("nothing_to_regenerate", "no picture matches"));
     }
 
-    let view = run(&app, &principal, &ctx, id, |c| DocumentCommand::Regenerate(c, indexes)).await?;
+    let view = run(&app, &principal, &ctx, id, |c| {
+        DocumentCommand::Regenerate(c, indexes)
+    })
+    .await?;
     Ok((StatusCode::ACCEPTED, axum::Json(view)))
 }
 

@@ -63,7 +63,10 @@ pub fn api_router(app: App) -> Router {
         .route("/v1/documents/{id}", get(documents::get_document))
         .route("/v1/documents/{id}/markdown", get(documents::get_markdown))
         .route("/v1/documents/{id}/regenerate", post(images::regenerate))
-        .route("/v1/documents/{id}/images/{index}/select", post(images::select))
+        .route(
+            "/v1/documents/{id}/images/{index}/select",
+            post(images::select),
+        )
         .route("/v1/images/{id}", get(images::get_image))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .with_state(app)

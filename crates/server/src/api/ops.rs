@@ -12,8 +12,11 @@ use crate::app::App;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Markdown Illustrator", version = "1",
-         description = "Illustrates Markdown articles: plans pictures, draws them, splices them in."),
+    info(
+        title = "Markdown Illustrator",
+        version = "1",
+        description = "Illustrates Markdown articles: plans pictures, draws them, splices them in."
+    ),
     paths(
         super::documents::submit,
         super::documents::get_document,
@@ -32,7 +35,7 @@ use crate::app::App;
         super::views::DocumentView,
         super::views::ImageView,
         super::views::CandidateView,
-    )),
+    ))
 )]
 pub struct ApiDoc;
 
@@ -58,9 +61,7 @@ pub async fn ready(State(app): State<App>) -> impl IntoResponse {
     let ok = checks.iter().all(|(_, passed, _)| *passed);
     let body: serde_json::Map<String, serde_json::Value> = checks
         .into_iter()
-        .map(|(name, passed, detail)| {
-            (name.to_owned(), json!({ "ok": passed, "detail": detail }))
-        })
+        .map(|(name, passed, detail)| (name.to_owned(), json!({ "ok": passed, "detail": detail })))
         .collect();
     let status = if ok {
         StatusCode::OK

@@ -7,8 +7,25 @@ use uuid::Uuid;
 use super::views::{CandidateView, DocumentView, ImageView, document_urls, image_url};
 use illustrator_documents::DocumentId;
 
-type DocumentRow = (String, String, Option<String>, String, i32, DateTime<Utc>, DateTime<Utc>);
-type ImageRow = (i32, String, String, String, String, String, Option<i32>, serde_json::Value);
+type DocumentRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    i32,
+    DateTime<Utc>,
+    DateTime<Utc>,
+);
+type ImageRow = (
+    i32,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i32>,
+    serde_json::Value,
+);
 type CandidateRow = (String, i32, i32, String, String, i32, i32);
 
 /// The document and its owner, or `None` when the projector has not written it yet.
@@ -45,31 +62,35 @@ pub async fn document(
 
     let images = images
         .into_iter()
-        .map(|(position, kind, source, prompt, alt, status, selected, errors)| ImageView {
-            index: position as u32,
-            kind,
-            source,
-            prompt,
-            alt,
-            status,
-            selected: selected.map(|s| s as u32),
-            candidates: candidates
-                .iter()
-                .filter(|c| c.1 == position)
-                .map(|(image_id, _, candidate, source, content_type, width, height)| {
-                    CandidateView {
-                        candidate: *candidate as u32,
-                        url: image_url(base, image_id),
-                        image_id: image_id.clone(),
-                        source: source.clone(),
-                        content_type: content_type.clone(),
-                        width: *width as u32,
-                        height: *height as u32,
-                    }
-                })
-                .collect(),
-            errors,
-        })
+        .map(
+            |(position, kind, source, prompt, alt, status, selected, errors)| ImageView {
+                index: position as u32,
+                kind,
+                source,
+                prompt,
+                alt,
+                status,
+                selected: selected.map(|s| s as u32),
+                candidates: candidates
+                    .iter()
+                    .filter(|c| c.1 == position)
+                    .map(
+                        |(image_id, _, candidate, source, content_type, width, height)| {
+                            CandidateView {
+                                candidate: *candidate as u32,
+                                url: image_url(base, image_id),
+                                image_id: image_id.clone(),
+                                source: source.clone(),
+                                content_type: content_type.clone(),
+                                width: *width as u32,
+                                height: *height as u32,
+                            }
+                        },
+                    )
+                    .collect(),
+                errors,
+            },
+        )
         .collect();
 
     let (events_url, markdown_url) = document_urls(base, id);

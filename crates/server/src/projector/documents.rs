@@ -52,7 +52,9 @@ impl Projection for DocumentsProjection {
     }
 
     async fn clear(&self, tx: &mut Tx) -> Result<(), ProjectorError> {
-        sqlx::query("DELETE FROM documents").execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM documents")
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 }
@@ -133,7 +135,11 @@ async fn apply_event(tx: &mut Tx, id: Uuid, event: &DocumentEvent) -> Result<(),
             placements,
         } => {
             let language = serde_json::to_value(language).unwrap_or(json!(null));
-            let status = if placements.is_empty() { "accepted" } else { "generating" };
+            let status = if placements.is_empty() {
+                "accepted"
+            } else {
+                "generating"
+            };
             sqlx::query(
                 "UPDATE documents SET title = $2, language = $3, technical = $4, \
                    image_count = $5, status = $6 WHERE id = $1",

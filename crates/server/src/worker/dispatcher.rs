@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PullConsumer, pull};
+use async_nats::jetstream::consumer::PullConsumer;
 use async_nats::jetstream::message::PublishMessage;
 use async_nats::jetstream::{AckKind, Message};
 use chrono::Utc;
@@ -23,24 +23,17 @@ use super::job::JobMessage;
 use crate::app::App;
 use crate::commands::{self, Metadata};
 
-/// Name of the durable consumer all dispatcher replicas share.
+/// Name of the durable consumer all dispatcher replicas share, defined in `nats/`.
 pub fn consumer_name(app: &App) -> String {
     format!("{}_dispatcher", app.ns.as_str())
 }
 
 async fn consumer(app: &App) -> anyhow::Result<PullConsumer> {
     let stream = app.js.get_stream(app.ns.events_stream()).await?;
-    let name = consumer_name(app);
-    let config = pull::Config {
-        durable_name: Some(name.clone()),
-        filter_subject: app.ns.events_filter(illustrator_documents::AGGREGATE_TYPE),
-        ack_policy: AckPolicy::Explicit,
-        ack_wait: Duration::from_secs(30),
-        deliver_policy: DeliverPolicy::All,
-        max_ack_pending: 1024,
-        ..Default::default()
-    };
-    Ok(stream.get_or_create_consumer(&name, config).await?)
+    stream
+        .get_consumer(&consumer_name(app))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e} (run `illustrator setup-nats`)"))
 }
 
 pub async fn run_dispatcher(app: App, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
@@ -185,6 +178,12 @@ async fn complete(app: &App, id: DocumentId, commit: &Commit) -> anyhow::Result<
         correlation_id,
         idempotency_key: None,
     };
-    commands::execute(&app.documents, id, DocumentCommand::Complete(ctx), &metadata).await?;
+    commands::execute(
+        &app.documents,
+        id,
+        DocumentCommand::Complete(ctx),
+        &metadata,
+    )
+    .await?;
     Ok(())
 }

@@ -35,7 +35,13 @@ pub async fn draw(job: &JobMessage, attempt: u32, noop: bool) -> Result<Drawn, V
     }
 
     let mut chain = vec![job.job.source];
-    chain.extend(job.job.fallbacks.iter().copied().filter(|s| *s != job.job.source));
+    chain.extend(
+        job.job
+            .fallbacks
+            .iter()
+            .copied()
+            .filter(|s| *s != job.job.source),
+    );
     let mut errors = Vec::new();
 
     for source in chain {

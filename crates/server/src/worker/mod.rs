@@ -169,7 +169,14 @@ async fn settle(app: &App, job: &JobMessage, delivered: i64) -> Result<(), JobEr
                     source: drawn.source,
                     error,
                 };
-                record(app, job, ImageOutcome::AttemptFailed { error: error.clone() }).await?;
+                record(
+                    app,
+                    job,
+                    ImageOutcome::AttemptFailed {
+                        error: error.clone(),
+                    },
+                )
+                .await?;
                 return Err(JobError::Transient(error.error));
             }
             Err(error) => ImageOutcome::Failed {
@@ -221,9 +228,9 @@ async fn record(app: &App, job: &JobMessage, outcome: ImageOutcome) -> Result<()
 
     match commands::execute(&app.documents, job.document_id, command, &metadata).await {
         Ok(_) => Ok(()),
-        Err(CommandError::Rejected(DocumentError::UnknownJob { job })) => {
-            Err(JobError::Permanent(format!("the document does not wait for job {job}")))
-        }
+        Err(CommandError::Rejected(DocumentError::UnknownJob { job })) => Err(JobError::Permanent(
+            format!("the document does not wait for job {job}"),
+        )),
         Err(CommandError::Rejected(DocumentError::NotFound)) => {
             Err(JobError::Permanent("the document does not exist".into()))
         }
