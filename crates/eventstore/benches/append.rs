@@ -330,7 +330,6 @@ async fn run(js: &Context, ns: &Namespace, raw_prefix: &str) -> anyhow::Result<(
         micros(full99)
     );
 
-    let raw_rate = raw_pipelined(js, &format!("{raw_prefix}.pipe"), &body).await?;
     // The machine is shared: interleave three runs of each and keep each one's best.
     let (mut raw_rate, mut header_rate, mut our_rate) = (0f64, 0f64, 0f64);
     for run in 0..3 {

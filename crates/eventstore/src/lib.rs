@@ -5,6 +5,9 @@
 //! each command's events are one message, so a commit is atomic on any server version. The
 //! stream sequence of the subject's last message is the optimistic-concurrency token.
 
+// Unit tests may unwrap: a panic there is a failed test.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod append;
 mod cache;
 mod commit;

@@ -123,7 +123,7 @@ pub(crate) fn stream_changes(
 }
 
 fn stream_field(field: Field, want: &stream::Config, have: &stream::Config) -> Option<Change> {
-    let found = match field {
+    match field {
         Field::Subjects => {
             let mut wanted = want.subjects.clone();
             let mut held = have.subjects.clone();
@@ -205,9 +205,7 @@ fn stream_field(field: Field, want: &stream::Config, have: &stream::Config) -> O
             let (from, to) = (text(&have.description), text(&want.description));
             (from != to).then(|| change("description", from, to))
         }
-    };
-
-    found
+    }
 }
 
 fn count(value: i64) -> String {
