@@ -195,12 +195,26 @@ fn extension(content_type: &str) -> &'static str {
     }
 }
 
+/// The document once its read model has caught up with the `completed` event, which may
+/// take a moment after the event itself.
+async fn settled_document(client: &Client, id: &str) -> anyhow::Result<Value> {
+    let path = format!("/v1/documents/{id}");
+    for _ in 0..100 {
+        let document: Value = send(client.request(Method::GET, &path))
+            .await?
+            .json()
+            .await?;
+        if matches!(document["status"].as_str(), Some("completed" | "failed")) {
+            return Ok(document);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("document {id} did not settle")
+}
+
 /// Downloads the article and its selected pictures, rewriting links to the local files.
 async fn write_result(client: &Client, id: &str, output: &Path) -> anyhow::Result<()> {
-    let document: Value = send(client.request(Method::GET, &format!("/v1/documents/{id}")))
-        .await?
-        .json()
-        .await?;
+    let document = settled_document(client, id).await?;
     let mut markdown = send(client.request(Method::GET, &format!("/v1/documents/{id}/markdown")))
         .await?
         .text()

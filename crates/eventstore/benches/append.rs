@@ -337,7 +337,8 @@ async fn run(js: &Context, ns: &Namespace, raw_prefix: &str) -> anyhow::Result<(
         let headers = raw_pipelined_headers(js, &format!("{raw_prefix}.hdr{run}"), &body).await?;
         let ours = pipelined(&store, run).await?;
         println!(
-            "pipelined run {run}: ours {ours:>7.0}/s  raw {raw:>7.0}/s  raw+headers {headers:>7.0}/s"
+            "pipelined run {run}: ours {ours:>7.0}/s  raw {raw:>7.0}/s  \
+             raw+headers {headers:>7.0}/s"
         );
         (raw_rate, header_rate, our_rate) = (
             raw_rate.max(raw),

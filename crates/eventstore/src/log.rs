@@ -24,10 +24,7 @@ impl EventLog {
     /// Opens the event stream of `ns`; it must already exist.
     pub async fn new(js: Context, ns: &Namespace) -> Result<EventLog, StoreError> {
         let name = ns.events_stream();
-        let stream = js
-            .get_stream_no_info(&name)
-            .await
-            .map_err(|_| StoreError::Missing(format!("stream {name}")))?;
+        let stream = reader::open_stream(&js, &name).await?;
 
         Ok(EventLog {
             ns: ns.clone(),
@@ -115,7 +112,8 @@ impl Supervised {
             let message = match messages.next().await {
                 Some(Ok(message)) => message,
                 Some(Err(error)) => {
-                    tracing::warn!(next_seq = self.next_seq, error = %error, "event log consumer failed");
+                    let next_seq = self.next_seq;
+                    tracing::warn!(next_seq, error = %error, "event log consumer failed");
                     self.failures += 1;
                     self.messages = None;
                     continue;
@@ -157,7 +155,8 @@ impl Supervised {
             }
             Err(error) => {
                 self.failures += 1;
-                tracing::warn!(next_seq = self.next_seq, error = %error, "event log consumer not recreated");
+                let next_seq = self.next_seq;
+                tracing::warn!(next_seq, error = %error, "event log consumer not recreated");
             }
         }
     }

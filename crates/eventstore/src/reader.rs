@@ -12,6 +12,9 @@ use crate::{Commit, StoreError};
 /// direct gets (measured with the append benchmark).
 const DIRECT_GET_LIMIT: u64 = 4;
 
+/// Longest wait for one range read through an ordered consumer.
+const RANGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The last message on `subject`, read from the stream leader so that it is current.
 pub(crate) async fn last_on_subject(
     stream: &Stream<()>,
@@ -125,21 +128,55 @@ async fn range_by_consumer(
         .await
         .map_err(|error| StoreError::nats("ordered consumer messages", error))?;
 
+    // Callers always hold a later message on the subject (the aggregate's last commit), so
+    // delivery reaches past `to`; the timeout turns a stalled consumer into an error.
     let mut commits = Vec::new();
-    while let Some(message) = messages.next().await {
+    let deadline = tokio::time::Instant::now() + RANGE_TIMEOUT;
+    while let Ok(Some(message)) = tokio::time::timeout_at(deadline, messages.next()).await {
         let message = message.map_err(|error| StoreError::nats("ordered consumer", error))?;
         let info = message
             .info()
             .map_err(|error| StoreError::nats("message info", error))?;
         let stream_seq = info.stream_sequence;
 
+        if stream_seq > to {
+            return Ok(commits);
+        }
+
         let commit = Commit::decode(stream_seq, message.subject.as_str(), &message.payload)?;
         commits.push(commit);
-
-        if stream_seq >= to {
-            break;
+        if stream_seq == to {
+            return Ok(commits);
         }
     }
 
-    Ok(commits)
+    Err(StoreError::nats(
+        "ordered consumer",
+        format!("range {from}..={to} of {subject} incomplete"),
+    ))
+}
+
+/// A handle on an existing stream; fails with [`StoreError::Missing`] if it does not exist.
+pub(crate) async fn open_stream(
+    js: &async_nats::jetstream::Context,
+    name: &str,
+) -> Result<Stream<()>, StoreError> {
+    use async_nats::jetstream::ErrorCode;
+    use async_nats::jetstream::context::GetStreamErrorKind;
+
+    match js.get_stream(name).await {
+        Ok(_) => {}
+        Err(error) => {
+            let missing = matches!(error.kind(),
+                GetStreamErrorKind::JetStream(e) if e.error_code() == ErrorCode::STREAM_NOT_FOUND);
+            if missing {
+                return Err(StoreError::Missing(format!("stream {name}")));
+            }
+            return Err(StoreError::nats("get stream", error));
+        }
+    }
+
+    js.get_stream_no_info(name)
+        .await
+        .map_err(|error| StoreError::nats("get stream", error))
 }

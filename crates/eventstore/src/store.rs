@@ -77,10 +77,7 @@ impl<A: Aggregate> JetStreamStore<A> {
         check_token("aggregate type", A::TYPE)?;
 
         let stream_name = ns.events_stream();
-        let stream = js
-            .get_stream_no_info(&stream_name)
-            .await
-            .map_err(|_| StoreError::Missing(format!("stream {stream_name}")))?;
+        let stream = reader::open_stream(&js, &stream_name).await?;
         let idempotency = open_bucket(&js, &ns.kv_bucket(&config.idempotency_bucket)).await?;
         let snapshots = open_bucket(&js, &ns.kv_bucket(&config.snapshot_bucket)).await?;
 

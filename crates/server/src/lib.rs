@@ -14,6 +14,7 @@ pub mod readiness;
 pub mod run;
 pub mod setup;
 pub mod telemetry;
+pub mod testing;
 pub mod worker;
 
 pub use app::App;

@@ -1,8 +1,5 @@
 //! Differences between the files and what the server holds, and which of them lose data.
 
-use std::time::Duration;
-
-use async_nats::jetstream::consumer;
 use async_nats::jetstream::stream;
 
 use super::units::{show_size, show_span};
@@ -82,7 +79,7 @@ pub(crate) const OBJECT_FIELDS: &[Field] = &[
     Field::Description,
 ];
 
-fn limit(value: i64) -> i64 {
+pub(super) fn limit(value: i64) -> i64 {
     if value <= 0 { -1 } else { value }
 }
 
@@ -91,11 +88,11 @@ fn tightens(from: i64, to: i64) -> bool {
     to > 0 && (from <= 0 || to < from)
 }
 
-fn text(description: &Option<String>) -> String {
+pub(super) fn text(description: &Option<String>) -> String {
     description.clone().unwrap_or_default()
 }
 
-fn change(field: &'static str, from: String, to: String) -> Change {
+pub(super) fn change(field: &'static str, from: String, to: String) -> Change {
     Change {
         field,
         from,
@@ -208,7 +205,7 @@ fn stream_field(field: Field, want: &stream::Config, have: &stream::Config) -> O
     }
 }
 
-fn count(value: i64) -> String {
+pub(super) fn count(value: i64) -> String {
     if value < 0 {
         "unlimited".to_owned()
     } else {
@@ -236,86 +233,6 @@ fn flag(field: &'static str, from: bool, to: bool, protects: bool) -> Option<Cha
         destructive: protects && from && !to,
         ..change(field, from.to_string(), to.to_string())
     })
-}
-
-/// Settings where the server's consumer differs from the file's. A zero in the file means
-/// the server default and is not compared.
-pub(crate) fn consumer_changes(
-    want: &consumer::pull::Config,
-    have: &consumer::Config,
-) -> Vec<Change> {
-    let mut changes = Vec::new();
-
-    let recreate = |field, from: String, to: String| Change {
-        destructive: true,
-        recreate: true,
-        ..change(field, from, to)
-    };
-    if want.filter_subject != have.filter_subject {
-        let (from, to) = (have.filter_subject.clone(), want.filter_subject.clone());
-        changes.push(recreate("filter_subject", from, to));
-    }
-    if want.deliver_policy != have.deliver_policy {
-        let (from, to) = (
-            format!("{:?}", have.deliver_policy),
-            format!("{:?}", want.deliver_policy),
-        );
-        changes.push(recreate("deliver_policy", from, to));
-    }
-    if want.ack_policy != have.ack_policy {
-        let (from, to) = (
-            format!("{:?}", have.ack_policy),
-            format!("{:?}", want.ack_policy),
-        );
-        changes.push(recreate("ack_policy", from, to));
-    }
-
-    if !want.ack_wait.is_zero() && want.ack_wait != have.ack_wait {
-        changes.push(change(
-            "ack_wait",
-            show_span(have.ack_wait),
-            show_span(want.ack_wait),
-        ));
-    }
-    if limit(want.max_deliver) != limit(have.max_deliver) {
-        let (from, to) = (
-            count(limit(have.max_deliver)),
-            count(limit(want.max_deliver)),
-        );
-        changes.push(change("max_deliver", from, to));
-    }
-    if want.backoff != have.backoff {
-        changes.push(change(
-            "backoff",
-            spans(&have.backoff),
-            spans(&want.backoff),
-        ));
-    }
-    if want.max_ack_pending != 0 && want.max_ack_pending != have.max_ack_pending {
-        let (from, to) = (
-            have.max_ack_pending.to_string(),
-            want.max_ack_pending.to_string(),
-        );
-        changes.push(change("max_ack_pending", from, to));
-    }
-    if want.max_waiting != 0 && want.max_waiting != have.max_waiting {
-        let (from, to) = (have.max_waiting.to_string(), want.max_waiting.to_string());
-        changes.push(change("max_waiting", from, to));
-    }
-    if text(&want.description) != text(&have.description) {
-        changes.push(change(
-            "description",
-            text(&have.description),
-            text(&want.description),
-        ));
-    }
-
-    changes
-}
-
-fn spans(spans: &[Duration]) -> String {
-    let shown: Vec<String> = spans.iter().map(|span| show_span(*span)).collect();
-    format!("[{}]", shown.join(","))
 }
 
 #[cfg(test)]

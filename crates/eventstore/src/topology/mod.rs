@@ -4,6 +4,8 @@
 //! namespace fills in; `nats/README.md` describes every field.
 
 mod apply;
+mod buckets;
+mod consumer_diff;
 mod diff;
 mod report;
 mod spec;

@@ -132,3 +132,72 @@ async fn commits_reload_after_a_server_restart() -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
+
+#[tokio::test]
+async fn read_from_resumes_after_a_server_restart() -> anyhow::Result<()> {
+    use futures::StreamExt;
+
+    let port = free_port()?;
+    let url = format!("127.0.0.1:{port}");
+    let dir = std::env::temp_dir().join(format!("es-resume-{}", uuid::Uuid::new_v4()));
+    let ns = random_namespace();
+
+    let mut server = Server::start(port, &dir)?;
+    let js = connect_when_up(&url).await?;
+    test_topology(&ns)?.apply(&js, false).await?;
+    let store: JetStreamStore<Counter> =
+        JetStreamStore::new(js.clone(), &ns, StoreConfig::default()).await?;
+    for round in 0..3 {
+        run(
+            &store,
+            "live",
+            CounterCommand::Add {
+                writer: "w".into(),
+                round,
+                n: 1,
+            },
+            meta(&[]),
+        )
+        .await?;
+    }
+
+    let log = EventLog::new(js.clone(), &ns).await?;
+    let mut commits = Box::pin(log.read_from(None, 1).await?);
+    for expected in 1..=3 {
+        let commit = tokio::time::timeout(Duration::from_secs(5), commits.next()).await?;
+        let commit = commit.ok_or_else(|| anyhow::anyhow!("log ended"))??;
+        assert_eq!(commit.stream_seq, expected);
+    }
+
+    server.kill();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _server = Server::start(port, &dir)?;
+    connect_when_up(&url).await?;
+
+    // The same client reconnects by itself; the log's consumer is recreated from seq 4.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let appended = loop {
+        let command = CounterCommand::Add {
+            writer: "w".into(),
+            round: 3,
+            n: 1,
+        };
+        match run(&store, "live", command, meta(&[])).await {
+            Ok(envelopes) => break envelopes,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await
+            }
+            Err(error) => return Err(error.into()),
+        }
+    };
+    assert_eq!(appended[0].sequence, 4);
+
+    let next = tokio::time::timeout(Duration::from_secs(30), commits.next()).await?;
+    let next = next.ok_or_else(|| anyhow::anyhow!("log ended"))??;
+    assert_eq!(next.stream_seq, 4);
+    assert_eq!(next.first_sequence, 4);
+
+    drop(_server);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

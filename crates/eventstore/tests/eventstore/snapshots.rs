@@ -161,3 +161,47 @@ async fn a_long_aggregate_without_snapshots_loads_through_a_consumer() -> anyhow
     env.cleanup().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn interleaved_aggregates_load_only_their_own_commits() -> anyhow::Result<()> {
+    let env = TestEnv::new().await?;
+    let config = StoreConfig {
+        snapshot_every: 0,
+        cache_capacity: 0,
+        ..env.config()
+    };
+    let store: JetStreamStore<Counter> =
+        JetStreamStore::new(env.js.clone(), &env.ns, config).await?;
+
+    for round in 0..40 {
+        let id = if round % 2 == 0 { "left" } else { "right" };
+        let command = CounterCommand::Add {
+            writer: id.into(),
+            round,
+            n: round,
+        };
+        run(&store, id, command, meta(&[])).await?;
+    }
+    run(
+        &store,
+        "left",
+        CounterCommand::AddMany { count: 2 },
+        meta(&[]),
+    )
+    .await?;
+
+    let left = store.load("left").await?;
+    let right = store.load("right").await?;
+    let commits = store.load_commits("right").await?;
+
+    assert_eq!(left.sequence(), 22);
+    assert_eq!(
+        loaded_state(left).total,
+        (0..40).step_by(2).sum::<u64>() + 2
+    );
+    assert_eq!(right.sequence(), 20);
+    assert_eq!(loaded_state(right).total, (1..40).step_by(2).sum::<u64>());
+    assert_eq!(commits.len(), 20);
+    env.cleanup().await;
+    Ok(())
+}

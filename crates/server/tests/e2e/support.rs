@@ -6,39 +6,23 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::StreamExt;
-use illustrator_eventstore::Topology;
-use illustrator_server::{App, Components, Config, Running, setup};
+use illustrator_server::testing::LocalServer;
+use illustrator_server::{App, Components, Config};
 use serde_json::Value;
-
-/// Every stream and bucket limit of a test namespace, so many can coexist on one server.
-const TEST_MAX_BYTES: i64 = 64 << 20;
 
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
     dir.join("corpus").is_dir().then_some(dir)
 }
 
-fn base_database_url() -> String {
-    std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".into())
-}
-
-fn with_database(url: &str, name: &str) -> String {
-    match url.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/{name}"),
-        None => format!("{url}/{name}"),
-    }
-}
-
+/// A local server with the HTTP helpers the tests use.
 pub struct TestServer {
+    pub local: LocalServer,
     pub base: String,
     pub key: String,
     pub app: App,
     pub config: Config,
     pub http: reqwest::Client,
-    topology: Topology,
-    running: Option<Running>,
-    components: Components,
 }
 
 impl TestServer {
@@ -47,84 +31,26 @@ impl TestServer {
     }
 
     pub async fn start_with(components: Components) -> anyhow::Result<TestServer> {
-        let suffix = &uuid::Uuid::new_v4().simple().to_string()[..12];
-        let mut config = Config::from_env()?;
-        config.nats_url =
-            std::env::var("NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
-        config.database_url = with_database(&base_database_url(), &format!("mi_t{suffix}"));
-        config.namespace = format!("t{suffix}");
-        config.bind = "127.0.0.1:0".parse()?;
-        config.bootstrap_key = Some(illustrator_server::config::Secret::new(format!(
-            "test-key-{suffix}"
-        )));
-        config.public_url = None;
-        config.worker_concurrency = 4;
-
-        setup::migrate(&config).await?;
-        let topology = setup::setup_nats(&config, false, Some(TEST_MAX_BYTES)).await?;
-        let app = App::connect(config.clone()).await?;
-
-        let mut server = TestServer {
-            base: String::new(),
-            key: format!("test-key-{suffix}"),
-            app,
-            config,
+        let local = LocalServer::start(components).await?;
+        Ok(TestServer {
+            base: local.base.clone(),
+            key: local.key.clone(),
+            app: local.app.clone(),
+            config: local.config.clone(),
             http: reqwest::Client::new(),
-            topology,
-            running: None,
-            components,
-        };
-        server.run().await?;
-        Ok(server)
+            local,
+        })
     }
 
-    async fn run(&mut self) -> anyhow::Result<()> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let running =
-            illustrator_server::start(self.app.clone(), self.components, Some(listener)).await?;
-        let addr = running.addr.context("no address")?;
-        self.base = format!("http://{addr}");
-        self.running = Some(running);
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        self.local.restart().await?;
+        self.base = self.local.base.clone();
+        self.app = self.local.app.clone();
         Ok(())
     }
 
-    /// Stops every component and starts a new process' worth of them on the same streams
-    /// and database, as a server restart does.
-    pub async fn restart(&mut self) -> anyhow::Result<()> {
-        if let Some(running) = self.running.take() {
-            running.stop().await;
-        }
-        self.app = App::connect(self.config.clone()).await?;
-        self.run().await
-    }
-
-    pub async fn stop(&mut self) {
-        if let Some(running) = self.running.take() {
-            running.stop().await;
-        }
-    }
-
-    /// Removes the namespace's streams and buckets and the database.
-    pub async fn cleanup(mut self) {
-        self.stop().await;
-        let js = &self.app.js;
-        for stream in &self.topology.streams {
-            let _ = js.delete_stream(&stream.name).await;
-        }
-        for kv in &self.topology.kv {
-            let _ = js.delete_key_value(&kv.bucket).await;
-        }
-        for object in &self.topology.objects {
-            let _ = js.delete_object_store(&object.bucket).await;
-        }
-        self.app.db.close().await;
-
-        let name = format!("mi_{}", self.config.namespace);
-        if let Ok(admin) = sqlx::PgPool::connect(&base_database_url()).await {
-            let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-            // The name is made of a fixed prefix and hex digits only.
-            let _ = sqlx::query(sqlx::AssertSqlSafe(drop)).execute(&admin).await;
-        }
+    pub async fn cleanup(self) {
+        self.local.cleanup().await;
     }
 
     pub fn url(&self, path: &str) -> String {
