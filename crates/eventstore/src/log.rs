@@ -10,6 +10,9 @@ use futures::{Stream, StreamExt};
 
 use crate::{Commit, Namespace, StoreError, reader};
 
+/// How long a reader waits for a message before checking whether its consumer is stale.
+const IDLE_CHECK: Duration = Duration::from_secs(2);
+
 /// Longest pause between attempts to recreate a failed consumer.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
@@ -54,6 +57,7 @@ impl EventLog {
             next_seq,
             messages: Some(messages),
             failures: 0,
+            suspect: None,
         };
 
         Ok(futures::stream::unfold(reader, |mut reader| async move {
@@ -99,6 +103,8 @@ struct Supervised {
     next_seq: u64,
     messages: Option<Ordered>,
     failures: u32,
+    /// A matching message that exists but had not arrived at the last idle check.
+    suspect: Option<u64>,
 }
 
 impl Supervised {
@@ -109,17 +115,21 @@ impl Supervised {
                 continue;
             };
 
-            let message = match messages.next().await {
-                Some(Ok(message)) => message,
-                Some(Err(error)) => {
+            let message = match tokio::time::timeout(IDLE_CHECK, messages.next()).await {
+                Ok(Some(Ok(message))) => message,
+                Ok(Some(Err(error))) => {
                     let next_seq = self.next_seq;
                     tracing::warn!(next_seq, error = %error, "event log consumer failed");
                     self.failures += 1;
                     self.messages = None;
                     continue;
                 }
-                None => {
+                Ok(None) => {
                     self.messages = None;
+                    continue;
+                }
+                Err(_idle) => {
+                    self.check_stalled().await;
                     continue;
                 }
             };
@@ -138,7 +148,31 @@ impl Supervised {
 
             self.next_seq = stream_seq + 1;
             self.failures = 0;
+            self.suspect = None;
             return Commit::decode(stream_seq, message.subject.as_str(), &message.payload);
+        }
+    }
+
+    /// After a reconnect a consumer can stay silent without reporting an error. When the
+    /// reader is idle, a matching message that is still missing one check later means the
+    /// consumer is stale, and it is recreated.
+    async fn check_stalled(&mut self) {
+        let pending = reader::next_on_subject(&self.stream, &self.filter, self.next_seq).await;
+        let Ok(Some(message)) = pending else {
+            self.suspect = None;
+            return;
+        };
+
+        if self
+            .suspect
+            .is_some_and(|suspect| suspect <= message.sequence)
+        {
+            let next_seq = self.next_seq;
+            tracing::warn!(next_seq, "event log consumer stalled");
+            self.messages = None;
+            self.suspect = None;
+        } else {
+            self.suspect = Some(message.sequence);
         }
     }
 

@@ -192,7 +192,7 @@ async fn read_from_resumes_after_a_server_restart() -> anyhow::Result<()> {
     };
     assert_eq!(appended[0].sequence, 4);
 
-    let next = tokio::time::timeout(Duration::from_secs(30), commits.next()).await?;
+    let next = tokio::time::timeout(Duration::from_secs(10), commits.next()).await?;
     let next = next.ok_or_else(|| anyhow::anyhow!("log ended"))??;
     assert_eq!(next.stream_seq, 4);
     assert_eq!(next.first_sequence, 4);
