@@ -89,7 +89,8 @@ fn summary(name: &str, inputs: &[&[u8]]) {
     let ours = time(plan_and_assemble);
     let mb = bytes as f64 / 1e6;
     println!(
-        "{name}: {mb:.2} MB; bare parse {:.1} MB/s ({:.2} ms); plan+assemble {:.1} MB/s ({:.2} ms); ratio {:.2}",
+        "{name}: {mb:.2} MB; bare parse {:.1} MB/s ({:.2} ms); \
+         plan+assemble {:.1} MB/s ({:.2} ms); ratio {:.2}",
         mb / bare,
         bare * 1e3,
         mb / ours,

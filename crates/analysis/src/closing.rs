@@ -33,7 +33,8 @@ pub(crate) fn fence_closed(src: &str, range: &Range<usize>) -> bool {
     if indent > 3 || last.trim_start_matches(' ').starts_with('\t') {
         return false;
     }
-    let close = last.trim();
+    // Only spaces and tabs may follow a closing fence (not a form feed, say).
+    let close = last.trim_matches([' ', '\t']);
     let close_len = close.chars().take_while(|c| *c == fence_char).count();
 
     close_len >= open_len && close_len == close.chars().count()
@@ -94,6 +95,10 @@ mod tests {
         assert!(!fence_closed(src, &(0..src.len())));
         let src = "```\naaa\n    ```";
         assert!(!fence_closed(src, &(0..src.len())));
+        let src = "```\naaa\n```\u{c}\n";
+        assert!(!fence_closed(src, &(0..src.len())));
+        let src = "```\naaa\n``` \t\r\n";
+        assert!(fence_closed(src, &(0..src.len())));
         assert_eq!(fence_lang("rust,ignore"), "rust");
         assert_eq!(fence_lang("js{2-6} title=x"), "js");
     }

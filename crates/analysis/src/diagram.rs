@@ -5,6 +5,15 @@ use crate::mermaid::{self, Message};
 use crate::parse::{Block, Kind};
 use crate::text;
 
+/// Whether a list's items read as steps or as messages, without building the diagram.
+pub(crate) fn is_diagram_list(block: &Block) -> bool {
+    match block.kind {
+        Kind::List { ordered: true } if block.items.len() >= 3 => true,
+        Kind::List { .. } => messages(&block.items).is_some(),
+        _ => false,
+    }
+}
+
 /// Mermaid code for a list's items, if they read as steps or as messages.
 pub(crate) fn for_list(block: &Block) -> Option<String> {
     let Kind::List { ordered } = block.kind else {

@@ -20,7 +20,9 @@ mod planner;
 mod prompts;
 mod rules;
 mod sources;
+mod terms;
 mod text;
+mod walk;
 
 pub use assemble::Assembled;
 pub use classify::THRESHOLD as TECHNICAL_THRESHOLD;

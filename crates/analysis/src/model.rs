@@ -1,9 +1,12 @@
 //! The types a plan is made of: what the rest of the product reads and stores.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Where a picture comes from. Offline sources need no key and no network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Mermaid,
@@ -66,7 +69,7 @@ impl Source {
 }
 
 /// What the writer asked for: one source for every picture, or a choice per placement.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceRequest {
     #[default]
@@ -76,7 +79,7 @@ pub enum SourceRequest {
 }
 
 /// The role a picture plays in the article.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PlacementType {
     Cover,
@@ -116,7 +119,7 @@ impl PlacementType {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SectionMode {
     All,
@@ -126,7 +129,7 @@ pub enum SectionMode {
 }
 
 /// How a Mermaid picture goes into the article.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MermaidMode {
     /// A link to the rendered SVG.
@@ -136,7 +139,7 @@ pub enum MermaidMode {
     Code,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Zh,
@@ -144,7 +147,7 @@ pub enum Language {
 }
 
 /// The rules of a plan, as a request's `options` gives them; absent fields keep the defaults.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct PlanOptions {
     pub source: SourceRequest,
@@ -176,7 +179,7 @@ impl Default for PlanOptions {
 }
 
 /// Whether the article reads as technical, and why.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Classification {
     pub technical: bool,
     pub score: f64,
@@ -186,14 +189,14 @@ pub struct Classification {
 }
 
 /// A GFM table's cells, for the chart source.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TableData {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
 }
 
 /// One picture the plan wants, and where it goes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Placement {
     /// Position in the plan, 0-based, in document order.
     pub index: u32,
@@ -220,7 +223,7 @@ pub struct Placement {
     pub replaces: Option<(usize, usize)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
     pub language: Language,
     pub title: Option<String>,
@@ -229,7 +232,7 @@ pub struct Plan {
 }
 
 /// A drawn picture to splice in for one placement.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Picture {
     /// The placement this picture fills.
     pub index: u32,

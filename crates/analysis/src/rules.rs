@@ -104,36 +104,13 @@ pub(crate) fn candidates(
     }
 
     for (i, block) in blocks.iter().enumerate() {
-        match &block.kind {
-            Kind::Heading(level)
-                if Some(*level) == outline.section_level && Some(i) != outline.title_block =>
-            {
-                if wants_section(doc, i, *level, options.sections) {
-                    push(PlacementType::Section, i + 1, i);
-                }
-            }
-            Kind::Table => {
-                if block
-                    .table
-                    .as_ref()
-                    .is_some_and(numeric::has_numeric_column)
-                {
-                    push(PlacementType::Chart, i + 1, i);
-                }
-            }
-            Kind::List { .. } if technical && diagram::for_list(block).is_some() => {
-                push(PlacementType::Diagram, i + 1, i);
-            }
-            Kind::Code { lang, .. } if lang != "mermaid" => {
-                let lines = doc.src[block.range.clone()].lines().count();
-                if lines >= CODE_CONCEPT_LINES {
-                    push(PlacementType::CodeConcept, i, i);
-                }
-            }
-            Kind::Paragraph if is_definition(&block.text) && block.units >= 20 => {
-                push(PlacementType::Concept, i + 1, i);
-            }
-            _ => {}
+        if let Some(kind) = block_rule(doc, i, outline, technical, options) {
+            let gap = if kind == PlacementType::CodeConcept {
+                i
+            } else {
+                i + 1
+            };
+            push(kind, gap, i);
         }
 
         let prose = matches!(
@@ -146,6 +123,49 @@ pub(crate) fn candidates(
     }
 
     out
+}
+
+/// The picture block `i` itself calls for, if any: a section picture after its heading,
+/// a chart after a numeric table, a diagram after a list of steps or messages, a code
+/// concept before a code block, a concept picture after a definition.
+fn block_rule(
+    doc: &Doc<'_>,
+    i: usize,
+    outline: &Outline,
+    technical: bool,
+    options: &PlanOptions,
+) -> Option<PlacementType> {
+    let block = &doc.blocks[i];
+    let section_heading = |level: u8| {
+        Some(level) == outline.section_level
+            && Some(i) != outline.title_block
+            && wants_section(doc, i, level, options.sections)
+    };
+
+    match &block.kind {
+        Kind::Heading(level) if section_heading(*level) => Some(PlacementType::Section),
+        Kind::Table
+            if block
+                .table
+                .as_ref()
+                .is_some_and(numeric::has_numeric_column) =>
+        {
+            Some(PlacementType::Chart)
+        }
+        Kind::List { .. } if technical && diagram::is_diagram_list(block) => {
+            Some(PlacementType::Diagram)
+        }
+        Kind::Code { lang, .. }
+            if lang != "mermaid"
+                && doc.src[block.range.clone()].lines().count() >= CODE_CONCEPT_LINES =>
+        {
+            Some(PlacementType::CodeConcept)
+        }
+        Kind::Paragraph if block.units >= 20 && is_definition(&block.text) => {
+            Some(PlacementType::Concept)
+        }
+        _ => None,
+    }
 }
 
 /// Whether the section under heading `h` gets a picture in `mode`.

@@ -139,7 +139,11 @@ fn every_planned_diagram_of_the_corpus_parses() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn any_labels_make_a_valid_flowchart(steps in prop::collection::vec(any::<String>(), 1..8)) {

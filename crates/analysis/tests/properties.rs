@@ -55,6 +55,9 @@ const FRAGMENTS: &[&str] = &[
     "- [ ] task",
 ];
 
+/// Short strings of Markdown punctuation, letters, newlines and a CJK character.
+const MARKUP_SOUP: &str = "[#>*`~|\\-=+ \na-z0-9<!\\[\\]():\u{4e00}]{0,200}";
+
 fn document() -> impl Strategy<Value = Vec<u8>> {
     (
         prop::collection::vec(0..FRAGMENTS.len(), 0..40),
@@ -80,7 +83,11 @@ fn document() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn generated_documents_keep_the_invariants(doc in document()) {
@@ -97,7 +104,7 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_text_keeps_the_invariants(doc in "[#>*`~|\\-=+ \na-z0-9<!\\[\\]():\u{4e00}]{0,200}") {
+    fn arbitrary_text_keeps_the_invariants(doc in MARKUP_SOUP) {
         let plan = plan_at_every_boundary(doc.as_bytes());
         check("arbitrary", doc.as_bytes(), &plan, &fake_pictures(&plan, true));
     }

@@ -145,7 +145,8 @@ fn atmospheric_pictures_follow_long_paragraphs() {
 
 #[test]
 fn tables_with_a_numeric_column_get_a_chart() {
-    let text = "# T\n\n| Item | Price |\n|---|---:|\n| Tea | 3 |\n| Cake | 5 |\n\n| a | b |\n|---|---|\n| x | y |\n| z | w |\n";
+    let text = "# T\n\n| Item | Price |\n|---|---:|\n| Tea | 3 |\n| Cake | 5 |\n\n\
+                | a | b |\n|---|---|\n| x | y |\n| z | w |\n";
     let p = plan_of(text, &loose());
     assert_eq!(kinds(&p), vec![T::Cover, T::Chart]);
     let chart = &p.placements[1];

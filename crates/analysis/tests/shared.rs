@@ -32,19 +32,20 @@ fn run_examples(file: &str) {
         return;
     };
 
+    let mut pictures = 0;
     for (n, md) in &examples {
         let name = format!("{file} example {n}");
-        check_planned(&name, md.as_bytes(), &PlanOptions::default(), false);
-        check_planned(&name, md.as_bytes(), &stress_options(), true);
-        let plan = plan_at_every_boundary(md.as_bytes());
-        check(
-            &name,
-            md.as_bytes(),
-            &plan,
-            &common::fake_pictures(&plan, false),
-        );
+        let input = md.as_bytes();
+        pictures += check_planned(&name, input, &PlanOptions::default(), false);
+        pictures += check_planned(&name, input, &stress_options(), true);
+        let plan = plan_at_every_boundary(input);
+        check(&name, input, &plan, &common::fake_pictures(&plan, false));
+        pictures += plan.placements.len();
     }
-    println!("{file}: {} examples checked", examples.len());
+    println!(
+        "{file}: {} examples checked, {pictures} pictures inserted",
+        examples.len()
+    );
 }
 
 #[test]
@@ -65,6 +66,7 @@ fn corpus_articles_keep_the_invariants() {
     };
 
     let mut count = 0;
+    let mut pictures = 0;
     let mut entries: Vec<_> = fs::read_dir(dir.join("corpus"))
         .expect("corpus")
         .flatten()
@@ -80,10 +82,11 @@ fn corpus_articles_keep_the_invariants() {
 
         let n = check_planned(&name, &input, &PlanOptions::default(), false);
         assert!(n > 0, "{name}: the default plan places no picture");
-        check_planned(&name, &input, &stress_options(), true);
+        pictures += n + check_planned(&name, &input, &stress_options(), true);
         let plan = plan_at_every_boundary(&input);
         check(&name, &input, &plan, &common::fake_pictures(&plan, false));
+        pictures += plan.placements.len();
         count += 1;
     }
-    println!("corpus: {count} articles checked");
+    println!("corpus: {count} articles checked, {pictures} pictures inserted");
 }
