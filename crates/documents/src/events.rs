@@ -5,12 +5,13 @@ use cqrs_es::DomainEvent;
 use illustrator_analysis::{
     Classification, Language, Placement, PlanOptions, Source, SourceRequest,
 };
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{DocumentId, JobId};
 
 /// Who caused an event, when, and on behalf of which request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EventMeta {
     pub at: DateTime<Utc>,
     pub actor: String,
@@ -19,14 +20,14 @@ pub struct EventMeta {
 
 /// The submitted article, kept by content address in the articles bucket; events never carry
 /// the text itself.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ArticleRef {
     pub sha256: String,
     pub bytes: u64,
 }
 
 /// One job for the generator workers: one candidate of one placement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ImageJob {
     pub job_id: JobId,
     pub index: u32,
@@ -37,7 +38,7 @@ pub struct ImageJob {
 }
 
 /// A picture a worker drew and stored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct GeneratedImage {
     /// The id `/v1/images/{id}` serves it under.
     pub image_id: String,
@@ -53,14 +54,14 @@ pub struct GeneratedImage {
 }
 
 /// What went wrong in one try of one source.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AttemptError {
     pub attempt: u32,
     pub source: Source,
     pub error: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum DocumentEvent {
     DocumentSubmitted {
         meta: EventMeta,

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -13,7 +14,9 @@ use uuid::Uuid;
 pub struct IdError(pub String);
 
 /// A document's id: a UUIDv7, so ids sort by creation time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct DocumentId(pub Uuid);
 
@@ -51,7 +54,9 @@ impl fmt::Display for DocumentId {
 /// One attempt to draw one candidate of one placement. It is derived from the document, the
 /// placement, the candidate and the generation, so a redelivered job carries the same id and
 /// its outcome is recorded once.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct JobId(pub String);
 

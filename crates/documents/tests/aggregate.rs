@@ -15,7 +15,10 @@ fn ctx() -> CommandContext {
     CommandContext {
         actor: "writer".into(),
         correlation_id: "req-1".into(),
-        at: Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).single().unwrap_or_default(),
+        at: Utc
+            .with_ymd_and_hms(2026, 12, 3, 10, 0, 0)
+            .single()
+            .unwrap_or_default(),
     }
 }
 
@@ -112,7 +115,11 @@ fn an_outcome_recorded_twice_changes_nothing_the_second_time() {
 
     let first = TestFramework::<Document>::with(())
         .given(history.clone())
-        .when(DocumentCommand::RecordOutcome(ctx(), job.clone(), outcome.clone()))
+        .when(DocumentCommand::RecordOutcome(
+            ctx(),
+            job.clone(),
+            outcome.clone(),
+        ))
         .inspect_result()
         .unwrap_or_default();
     assert_eq!(first.len(), 1);
