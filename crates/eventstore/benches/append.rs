@@ -220,6 +220,7 @@ async fn raw_pipelined_headers(
     js: &Context,
     prefix: &str,
     body: &bytes::Bytes,
+    with_id: bool,
 ) -> anyhow::Result<f64> {
     let total = AGGREGATES * ROUNDS;
     let mut last = vec![0u64; AGGREGATES];
@@ -229,10 +230,12 @@ async fn raw_pipelined_headers(
         let mut acks = Vec::with_capacity(CHUNK);
         for i in 0..CHUNK {
             let aggregate = (chunk * CHUNK + i) % AGGREGATES;
-            let message = PublishMessage::build()
+            let mut message = PublishMessage::build()
                 .payload(body.clone())
-                .message_id(uuid::Uuid::new_v4().to_string())
                 .expected_last_subject_sequence(last[aggregate]);
+            if with_id {
+                message = message.message_id(uuid::Uuid::new_v4().to_string());
+            }
             acks.push((
                 aggregate,
                 js.send_publish(format!("{prefix}.{aggregate}"), message)
@@ -334,11 +337,14 @@ async fn run(js: &Context, ns: &Namespace, raw_prefix: &str) -> anyhow::Result<(
     let (mut raw_rate, mut header_rate, mut our_rate) = (0f64, 0f64, 0f64);
     for run in 0..3 {
         let raw = raw_pipelined(js, &format!("{raw_prefix}.pipe{run}"), &body).await?;
-        let headers = raw_pipelined_headers(js, &format!("{raw_prefix}.hdr{run}"), &body).await?;
+        let headers =
+            raw_pipelined_headers(js, &format!("{raw_prefix}.hdr{run}"), &body, true).await?;
+        let expected =
+            raw_pipelined_headers(js, &format!("{raw_prefix}.exp{run}"), &body, false).await?;
         let ours = pipelined(&store, run).await?;
         println!(
             "pipelined run {run}: ours {ours:>7.0}/s  raw {raw:>7.0}/s  \
-             raw+headers {headers:>7.0}/s"
+             raw+headers {headers:>7.0}/s  raw+expected-seq only {expected:>7.0}/s"
         );
         (raw_rate, header_rate, our_rate) = (
             raw_rate.max(raw),

@@ -30,7 +30,9 @@ use sha2::{Digest, Sha256};
 use crate::store::JetStreamContext;
 use crate::{JetStreamStore, StoreError, commit, reader, snapshot};
 
-/// Metadata key that makes a command idempotent.
+/// Metadata key that makes a command idempotent: a replay with the same key (per aggregate
+/// type) returns the first commit's envelopes and appends nothing, for as long as the
+/// idempotency bucket keeps the record (7 days in `nats/`).
 pub const IDEMPOTENCY_KEY: &str = "idempotency_key";
 
 /// What the idempotency bucket remembers about the first commit of a key.

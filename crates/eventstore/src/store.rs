@@ -14,7 +14,8 @@ use crate::{Commit, Namespace, StoreConfig, StoreError, reader, snapshot};
 /// cqrs-es persistence on JetStream. Cheap to clone; clones share one connection.
 ///
 /// Commits carry `Nats-Expected-Last-Subject-Sequence`, so a stale writer gets
-/// [`AggregateError::AggregateConflict`] and must reload. See `append.rs` for idempotency.
+/// [`AggregateError::AggregateConflict`] and must reload. Metadata key
+/// [`crate::IDEMPOTENCY_KEY`] makes a command idempotent (first answer on replay).
 pub struct JetStreamStore<A: Aggregate> {
     pub(crate) inner: Arc<Inner>,
     _aggregate: PhantomData<fn() -> A>,
@@ -128,20 +129,12 @@ impl<A: Aggregate> JetStreamStore<A> {
             None => (A::default(), 0, 0),
         };
 
-        let before_last = last.first_sequence.saturating_sub(sequence + 1);
-        let mut tail = if stream_seq < last.stream_seq {
-            reader::range_on_subject(
-                stream,
-                &subject,
-                stream_seq + 1,
-                last.stream_seq - 1,
-                before_last,
-            )
-            .await?
-        } else {
-            Vec::new()
-        };
+        // The commits after the base, read up to the one before `last` (already in hand).
+        let mut tail = Vec::new();
         if stream_seq < last.stream_seq {
+            let (from, to) = (stream_seq + 1, last.stream_seq - 1);
+            let at_most = last.first_sequence.saturating_sub(sequence + 1);
+            tail = reader::range_on_subject(stream, &subject, from, to, at_most).await?;
             tail.push(last);
         }
 

@@ -86,3 +86,60 @@ fn spans(spans: &[Duration]) -> String {
     let shown: Vec<String> = spans.iter().map(|span| show_span(*span)).collect();
     format!("[{}]", shown.join(","))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use async_nats::jetstream::consumer::{self, AckPolicy, DeliverPolicy};
+
+    use super::consumer_changes;
+
+    fn held() -> consumer::Config {
+        consumer::Config {
+            durable_name: Some("w".into()),
+            filter_subject: "mi.jobs.>".into(),
+            ack_policy: AckPolicy::Explicit,
+            ack_wait: Duration::from_secs(30),
+            max_deliver: 5,
+            max_ack_pending: 1000,
+            ..Default::default()
+        }
+    }
+
+    fn wanted() -> consumer::pull::Config {
+        consumer::pull::Config {
+            durable_name: Some("w".into()),
+            filter_subject: "mi.jobs.>".into(),
+            ack_policy: AckPolicy::Explicit,
+            ack_wait: Duration::from_secs(30),
+            max_deliver: 5,
+            max_ack_pending: 1000,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_same_consumer_has_no_changes() {
+        assert!(consumer_changes(&wanted(), &held()).is_empty());
+    }
+
+    #[test]
+    fn limits_change_in_place_and_policies_need_recreation() {
+        let longer = consumer::pull::Config {
+            ack_wait: Duration::from_secs(60),
+            ..wanted()
+        };
+        let newer = consumer::pull::Config {
+            deliver_policy: DeliverPolicy::New,
+            ..wanted()
+        };
+
+        let in_place = consumer_changes(&longer, &held());
+        let recreate = consumer_changes(&newer, &held());
+
+        assert!(!in_place[0].destructive && !in_place[0].recreate);
+        assert_eq!(in_place[0].to_string(), "ack_wait 30s -> 1m");
+        assert!(recreate[0].destructive && recreate[0].recreate);
+    }
+}

@@ -119,3 +119,57 @@ async fn ids_that_are_not_subject_tokens_are_refused() -> anyhow::Result<()> {
     env.cleanup().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn append_many_pipelines_commits_and_reports_stale_ones() -> anyhow::Result<()> {
+    use illustrator_eventstore::{PreparedCommit, StoreError};
+
+    let env = TestEnv::new().await?;
+    let store: JetStreamStore<Counter> =
+        JetStreamStore::new(env.js.clone(), &env.ns, env.config()).await?;
+    let event = |round| crate::counter::CounterEvent::Added {
+        writer: "p".into(),
+        round,
+        n: 1,
+    };
+
+    let ids: Vec<String> = (0..50).map(|i| format!("agg{i}")).collect();
+    let first = ids
+        .iter()
+        .map(|id| PreparedCommit::from_parts(id, 0, 0, vec![event(0)], meta(&[])));
+    let appended = store.append_many(first.collect()).await?;
+    let tokens: Vec<_> = appended.into_iter().collect::<Result<Vec<_>, _>>()?;
+
+    let mut second: Vec<_> = ids
+        .iter()
+        .zip(&tokens)
+        .map(|(id, t)| {
+            PreparedCommit::from_parts(id, t.stream_seq, t.sequence, vec![event(1)], meta(&[]))
+        })
+        .collect();
+    second.push(PreparedCommit::from_parts(
+        &ids[0],
+        tokens[0].stream_seq,
+        1,
+        vec![event(2)],
+        meta(&[]),
+    ));
+    let results = store.append_many(second).await?;
+
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 50);
+    assert!(matches!(results[50], Err(StoreError::Conflict { .. })));
+    for id in &ids {
+        let loaded = store.load(id).await?;
+        assert_eq!(loaded.sequence(), 2);
+    }
+    assert_eq!(
+        illustrator_eventstore::EventLog::new(env.js.clone(), &env.ns)
+            .await?
+            .last_seq()
+            .await?,
+        100
+    );
+
+    env.cleanup().await;
+    Ok(())
+}

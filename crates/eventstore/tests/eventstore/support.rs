@@ -18,7 +18,7 @@ pub fn nats_dir() -> PathBuf {
 
 pub fn random_namespace() -> Namespace {
     let suffix = uuid::Uuid::new_v4().simple().to_string();
-    Namespace::new(&format!("t{}", &suffix[..12])).expect("generated namespace is valid")
+    Namespace::new(&format!("tes_{}", &suffix[..12])).expect("generated namespace is valid")
 }
 
 pub fn test_topology(ns: &Namespace) -> anyhow::Result<Topology> {
