@@ -104,7 +104,9 @@ async fn client(api: Api, next: Arc<AtomicU64>, requests: u64, deadline: Instant
             }
             Err(error) => {
                 tally.errors += 1;
-                tally.first_error.get_or_insert_with(|| format!("{error:#}"));
+                tally
+                    .first_error
+                    .get_or_insert_with(|| format!("{error:#}"));
             }
         }
     }

@@ -1,4 +1,4 @@
-//! The articles the load is made of: a title and five `## ` sections, each with a paragraph,
+//! The articles the load is made of: a title and five `## ` sections of two paragraphs each,
 //! varied by a number so that no two submissions are the same bytes.
 
 /// Topics the sections cycle through; the planner sees ordinary, non-technical prose.
@@ -23,7 +23,11 @@ pub fn five_sections(n: u64) -> String {
         text.push_str(&format!(
             "We arrived at {topic} in the early hours of day {day} of trip {n}. The light was \
              soft and the streets were quiet, so we walked slowly, talked to the people we \
-             met, and wrote down what we saw before the crowds came.\n\n",
+             met, and wrote down what we saw before the crowds came.\n\nA woman selling bread \
+             told us how the place had changed since she was a child, when the boats still \
+             came in every morning and the whole town woke up to the sound of their engines. \
+             We stayed until noon, ate by the water, and promised ourselves to come back in \
+             another season, when the days are longer and the evenings warm.\n\n",
             day = section + 1,
         ));
     }

@@ -37,11 +37,7 @@ pub async fn submit_all(
         })
         .buffered(clients.max(1));
 
-    submissions
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect()
+    submissions.collect::<Vec<_>>().await.into_iter().collect()
 }
 
 /// How the wait for completion ended.
@@ -69,7 +65,11 @@ pub async fn wait_all_done(
 
     while !pending.is_empty() {
         if Instant::now() >= deadline {
-            bail!("{} of {} documents were not done in time", pending.len(), ids.len());
+            bail!(
+                "{} of {} documents were not done in time",
+                pending.len(),
+                ids.len()
+            );
         }
         let views: Vec<_> = futures::stream::iter(pending.iter())
             .map(|id| api.document(id))

@@ -8,7 +8,9 @@ use sqlx::{Connection, PgConnection};
 fn is_own_name(name: &str) -> bool {
     name.len() > 2
         && name.starts_with("lg")
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 /// DROP DATABASE ... WITH (FORCE), through the server's `postgres` database.

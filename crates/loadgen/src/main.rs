@@ -67,7 +67,11 @@ struct Options {
     #[arg(long, global = true, default_value = "nats://127.0.0.1:4222")]
     nats_url: String,
     /// Postgres without a database name; each server gets its own database under it.
-    #[arg(long, global = true, default_value = "postgres://postgres:postgres@127.0.0.1:5432")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "postgres://postgres:postgres@127.0.0.1:5432"
+    )]
     postgres: String,
     /// Where the servers' logs go.
     #[arg(long, global = true, default_value = "/tmp")]

@@ -55,8 +55,7 @@ pub async fn run(api: &Api, load: PicturesLoad) -> anyhow::Result<PicturesResult
         failed,
     } = batch::wait_all_done(api, &ids, 8, deadline).await?;
 
-    let until_last_event = last_event_at
-        .and_then(|at| (at - started_utc).to_std().ok());
+    let until_last_event = last_event_at.and_then(|at| (at - started_utc).to_std().ok());
     Ok(PicturesResult {
         documents: ids.len(),
         pictures,

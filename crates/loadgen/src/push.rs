@@ -183,7 +183,10 @@ async fn wait_settled(tally: &Tally, wanted: usize, deadline: Instant) -> anyhow
 
     while settled() < wanted {
         if Instant::now() >= deadline {
-            bail!("only {} of {wanted} event streams settled in time", settled());
+            bail!(
+                "only {} of {wanted} event streams settled in time",
+                settled()
+            );
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -112,7 +112,12 @@ pub fn push_rows(result: &mut PushResult) -> Vec<Row> {
             "all",
             Some(result.latencies.len() >= result.expected_events),
         ),
-        row("push latency p50 (meta.at to client)", millis(p50), "", None),
+        row(
+            "push latency p50 (meta.at to client)",
+            millis(p50),
+            "",
+            None,
+        ),
         row(
             "push latency p99 (meta.at to client)",
             millis(p99),
@@ -159,7 +164,12 @@ pub fn render(rows: &[Row]) -> String {
                 Some(false) => "NO",
                 None => "",
             };
-            [r.figure.clone(), r.measured.clone(), r.goal.clone(), met.into()]
+            [
+                r.figure.clone(),
+                r.measured.clone(),
+                r.goal.clone(),
+                met.into(),
+            ]
         })
         .collect();
 
@@ -210,7 +220,13 @@ mod tests {
 
     #[test]
     fn a_missed_goal_is_marked() {
-        let table = render(&[memory_row("push", Some(Memory { peak: 400 << 20, current: 0 }))]);
+        let table = render(&[memory_row(
+            "push",
+            Some(Memory {
+                peak: 400 << 20,
+                current: 0,
+            }),
+        )]);
 
         assert!(table.contains("400.0 MiB"));
         assert!(table.contains("NO"));

@@ -40,7 +40,10 @@ pub fn fresh_namespace() -> String {
 /// A port the kernel just handed out on 127.0.0.1; the child binds it a moment later.
 fn free_port() -> anyhow::Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
-    Ok(listener.local_addr().context("reading the free port")?.port())
+    Ok(listener
+        .local_addr()
+        .context("reading the free port")?
+        .port())
 }
 
 impl Server {
@@ -64,7 +67,10 @@ impl Server {
         let child = Command::new(&spec.binary)
             .arg("serve")
             .env("NATS_URL", &spec.nats_url)
-            .env("DATABASE_URL", format!("{}/{namespace}", spec.postgres_root))
+            .env(
+                "DATABASE_URL",
+                format!("{}/{namespace}", spec.postgres_root),
+            )
             .env("BIND", format!("127.0.0.1:{port}"))
             .env("ILLUSTRATOR_NAMESPACE", &namespace)
             .env("ILLUSTRATOR_BOOTSTRAP_KEY", &key)
@@ -158,7 +164,12 @@ fn read_memory(status: &Path) -> Option<Memory> {
 pub fn parse_memory(status: &str) -> Option<Memory> {
     let field = |name: &str| -> Option<u64> {
         let line = status.lines().find(|l| l.starts_with(name))?;
-        let kb: u64 = line[name.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+        let kb: u64 = line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
         Some(kb * 1024)
     };
     Some(Memory {
@@ -198,6 +209,10 @@ mod tests {
 
         assert_ne!(first, fresh_namespace());
         assert_eq!(first.len(), 12);
-        assert!(first.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        assert!(
+            first
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        );
     }
 }

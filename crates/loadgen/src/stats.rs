@@ -32,10 +32,6 @@ impl Samples {
         self.micros.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.micros.is_empty()
-    }
-
     /// The value at or below which `percent` of the samples lie; `None` without samples.
     pub fn percentile(&mut self, percent: f64) -> Option<Duration> {
         if self.micros.is_empty() {

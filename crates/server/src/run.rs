@@ -68,6 +68,12 @@ pub async fn start(
         });
         let (a, s) = (app.clone(), stop.clone());
         tasks.spawn(async move {
+            if let Err(error) = worker::run_dead_letters(a, s).await {
+                tracing::error!(error = %error, "dead-letter handler failed");
+            }
+        });
+        let (a, s) = (app.clone(), stop.clone());
+        tasks.spawn(async move {
             if let Err(error) = worker::run_workers(a, s).await {
                 tracing::error!(error = %error, "worker failed");
             }

@@ -3,6 +3,7 @@
 //! a worker that dies mid-job leaves it to be delivered again, and the document's record of
 //! settled jobs makes that second delivery change nothing.
 
+mod dead_letters;
 mod dispatcher;
 mod draw;
 mod job;
@@ -22,6 +23,7 @@ use tracing::Instrument;
 use crate::app::App;
 use crate::commands::{self, CommandError, Metadata};
 
+pub use dead_letters::run_dead_letters;
 pub use dispatcher::{publish_jobs, run_dispatcher};
 pub use job::{JobError, JobMessage};
 
