@@ -120,9 +120,10 @@ impl<A: Aggregate> JetStreamStore<A> {
         let first = prepared.sequence + 1;
         let body = commit::encode(A::TYPE, id, first, &prepared.events, &prepared.metadata)?;
 
+        // No message id: `append_many` never re-sends a publish, so the server's duplicate
+        // table would only cost time, and the expected sequence already refuses a second copy.
         let message = PublishMessage::build()
             .payload(body)
-            .message_id(uuid::Uuid::new_v4().to_string())
             .expected_last_subject_sequence(prepared.stream_seq);
 
         self.inner
