@@ -65,6 +65,7 @@ fn plan_and_assemble(input: &[u8]) -> usize {
             url: pl.file_name(),
             alt: pl.alt.clone(),
             mermaid_code: None,
+            credit: None,
         })
         .collect();
     assemble(input, &p, &pictures).map_or(0, |s| s.len())

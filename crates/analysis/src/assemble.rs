@@ -147,7 +147,13 @@ fn block_text(item: &Item<'_>, eol: &str) -> String {
         // old Mac line endings gets its fence lines ended with CRLF, which it does read.
         Some(code) if eol == "\r" => marker::mermaid_fence(code, kind, "\r\n"),
         Some(code) => marker::mermaid_fence(code, kind, eol),
-        None => marker::image_line(&item.picture.alt, &item.picture.url, kind),
+        None => {
+            let image = marker::image_line(&item.picture.alt, &item.picture.url, kind);
+            match &item.picture.credit {
+                Some(credit) => format!("{image}{eol}{}", marker::credit_line(credit)),
+                None => image,
+            }
+        }
     }
 }
 

@@ -27,7 +27,7 @@ mod walk;
 pub use assemble::Assembled;
 pub use classify::THRESHOLD as TECHNICAL_THRESHOLD;
 pub use lines::line_number;
-pub use marker::{escape_alt, escape_url, image_line, mermaid_fence};
+pub use marker::{credit_line, escape_alt, escape_url, image_line, mermaid_fence};
 pub use model::*;
 pub use parse::parser_options;
 

@@ -10,7 +10,7 @@
 //! Planning an article that carries such pictures puts the new placement on the same spot
 //! with `replaces` set, so running the product twice does not add duplicates.
 
-use crate::model::PlacementType;
+use crate::model::{Credit, PlacementType};
 
 const PREFIX: &str = "mi:";
 
@@ -36,6 +36,19 @@ pub fn image_line(alt: &str, url: &str, kind: PlacementType) -> String {
         escape_alt(alt),
         escape_url(url),
         kind.as_str()
+    )
+}
+
+/// The credit line under a stock photo, in the same paragraph as the image:
+/// `*Photo by [Jane Doe](https://…) on [Unsplash](https://…)*`. A later run recognises the
+/// paragraph as ours because it opens with a marked image, and replaces it whole.
+pub fn credit_line(credit: &Credit) -> String {
+    format!(
+        "*Photo by [{}]({}) on [{}]({})*",
+        escape_alt(&credit.author),
+        escape_url(&credit.author_url),
+        escape_alt(&credit.site),
+        escape_url(&credit.site_url),
     )
 }
 
@@ -123,6 +136,23 @@ mod tests {
         assert_eq!(
             kind_of_mermaid_line("%% mi:diagram\n"),
             Some(PlacementType::Diagram)
+        );
+    }
+
+    #[test]
+    fn credit_names_are_escaped_and_links_encoded() {
+        let credit = Credit {
+            author: "Jane [JD] Doe".into(),
+            author_url: "https://unsplash.com/@jane?utm_source=mi&utm_medium=referral".into(),
+            site: "Unsplash".into(),
+            site_url: "https://unsplash.com/?utm_source=mi&utm_medium=referral".into(),
+        };
+
+        assert_eq!(
+            credit_line(&credit),
+            "*Photo by [Jane \\[JD\\] Doe](https://unsplash.com/@jane?utm_source=mi&\
+             utm_medium=referral) on [Unsplash](https://unsplash.com/?utm_source=mi&\
+             utm_medium=referral)*"
         );
     }
 

@@ -139,6 +139,15 @@ pub enum MermaidMode {
     Code,
 }
 
+/// The file format the offline sources deliver: SVG, or PNG rasterised from it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    #[default]
+    Svg,
+    Png,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
@@ -161,6 +170,8 @@ pub struct PlanOptions {
     pub min_gap: usize,
     pub max_images: usize,
     pub mermaid_mode: MermaidMode,
+    /// What the offline sources (mermaid, chart, card) deliver.
+    pub image_format: ImageFormat,
 }
 
 impl Default for PlanOptions {
@@ -174,6 +185,7 @@ impl Default for PlanOptions {
             min_gap: 3,
             max_images: 10,
             mermaid_mode: MermaidMode::Image,
+            image_format: ImageFormat::Svg,
         }
     }
 }
@@ -240,6 +252,19 @@ pub struct Picture {
     pub alt: String,
     /// With `MermaidMode::Code`, the Mermaid source goes in as a fenced block instead of a link.
     pub mermaid_code: Option<String>,
+    /// The credit a stock photo's licence asks for, written on the line under the picture.
+    #[serde(default)]
+    pub credit: Option<Credit>,
+}
+
+/// Who took a stock photo and where it comes from, with the links its licence asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Credit {
+    pub author: String,
+    pub author_url: String,
+    /// The stock site's name, e.g. `Unsplash`.
+    pub site: String,
+    pub site_url: String,
 }
 
 impl Placement {

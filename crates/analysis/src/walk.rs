@@ -41,6 +41,8 @@ struct Current {
     marker: Option<PlacementType>,
     /// Something other than one image in a paragraph: not a picture of ours.
     other_content: bool,
+    /// A marked image opened the paragraph and has ended: what follows is its credit line.
+    credit: bool,
     paragraph: usize,
     code: Option<CodeState>,
     item: Option<String>,
@@ -148,7 +150,7 @@ impl<'a> Walk<'a> {
         }
 
         let is_image = matches!(tag, Tag::Image { .. });
-        if depth > 1 && !is_image && cur.in_image == 0 {
+        if depth > 1 && !is_image && cur.in_image == 0 && !cur.credit {
             cur.other_content = true;
         }
     }
@@ -158,7 +160,11 @@ impl<'a> Walk<'a> {
         let Some(cur) = self.cur.as_mut() else { return };
 
         match tag {
-            TagEnd::Image => cur.in_image = cur.in_image.saturating_sub(1),
+            TagEnd::Image => {
+                cur.in_image = cur.in_image.saturating_sub(1);
+                let ours_so_far = cur.images == 1 && cur.marker.is_some() && !cur.other_content;
+                cur.credit = cur.in_image == 0 && depth == 1 && ours_so_far;
+            }
             TagEnd::Paragraph => {
                 cur.block.longest_paragraph = cur.block.longest_paragraph.max(cur.paragraph);
             }
@@ -206,7 +212,7 @@ impl<'a> Walk<'a> {
             return;
         }
 
-        if !cur.other_content && !t.trim().is_empty() {
+        if !cur.other_content && !cur.credit && !t.trim().is_empty() {
             cur.other_content = true;
         }
 
@@ -250,6 +256,7 @@ impl<'a> Walk<'a> {
     fn content(&mut self) {
         if let Some(cur) = self.cur.as_mut()
             && cur.in_image == 0
+            && !cur.credit
         {
             cur.other_content = true;
         }
@@ -361,6 +368,7 @@ impl Current {
             images: 0,
             marker: None,
             other_content: false,
+            credit: false,
             paragraph: 0,
             code,
             item: None,

@@ -88,6 +88,7 @@ fn forced(input: &[u8], offsets: &[usize]) -> (Plan, Vec<Picture>) {
             url: format!("mi-test/pic/{}.png", p.index),
             alt: "ALT".into(),
             mermaid_code: None,
+            credit: None,
         })
         .collect();
     (plan, pictures)
@@ -255,6 +256,7 @@ fn case_10_alt_and_url_are_escaped() {
         url: "media/Half-open ranges (1).png".into(),
         alt: "Half-open ranges [0, n) in Rust".into(),
         mermaid_code: None,
+        credit: None,
     }];
 
     let out = assemble(&input, &plan, &pictures).expect("assemble");

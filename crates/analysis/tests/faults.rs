@@ -133,6 +133,7 @@ fn one_picture_at(input: &str, offset: usize) -> String {
         url: "u.png".into(),
         alt: "A".into(),
         mermaid_code: None,
+        credit: None,
     }];
     assemble(input.as_bytes(), &plan, &pictures).expect("assemble")
 }
@@ -210,6 +211,7 @@ fn a_plan_for_other_bytes_is_refused() {
         url: "u".into(),
         alt: "a".into(),
         mermaid_code: None,
+        credit: None,
     }];
     assert!(assemble(input.as_bytes(), &plan, &pictures).is_err());
 
@@ -218,6 +220,7 @@ fn a_plan_for_other_bytes_is_refused() {
         url: "u".into(),
         alt: "a".into(),
         mermaid_code: None,
+        credit: None,
     }];
     assert!(assemble(input.as_bytes(), &plan, &pictures).is_err());
 }

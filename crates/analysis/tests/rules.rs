@@ -3,8 +3,8 @@
 mod common;
 
 use illustrator_analysis::{
-    Language, MermaidMode, Picture, PlacementType as T, Plan, PlanOptions, SectionMode, Source,
-    SourceRequest, assemble, plan,
+    Credit, Language, MermaidMode, Picture, PlacementType as T, Plan, PlanOptions, SectionMode,
+    Source, SourceRequest, assemble, plan,
 };
 
 fn plan_of(text: &str, options: &PlanOptions) -> Plan {
@@ -362,6 +362,7 @@ fn planning_our_own_output_replaces_instead_of_adding() {
             url: p.file_name(),
             alt: p.alt.clone(),
             mermaid_code: None,
+            credit: None,
         })
         .collect();
     let once = assemble(text.as_bytes(), &first, &pictures).expect("assemble");
@@ -371,6 +372,43 @@ fn planning_our_own_output_replaces_instead_of_adding() {
     assert!(second.placements.iter().all(|p| p.replaces.is_some()));
     let twice = assemble(once.as_bytes(), &second, &pictures).expect("assemble");
     assert_eq!(twice, once);
+}
+
+#[test]
+fn credited_stock_photos_are_replaced_whole_on_the_next_run() {
+    let text = format!("# T\n\n## Walk\n\n{}\n", words(100));
+    let first = plan_of(&text, &PlanOptions::default());
+    let pictures: Vec<Picture> = first
+        .placements
+        .iter()
+        .map(|p| Picture {
+            index: p.index,
+            url: p.file_name(),
+            alt: p.alt.clone(),
+            mermaid_code: None,
+            credit: Some(Credit {
+                author: "Jane Doe".into(),
+                author_url: "https://unsplash.com/@jane".into(),
+                site: "Unsplash".into(),
+                site_url: "https://unsplash.com/".into(),
+            }),
+        })
+        .collect();
+    let once = assemble(text.as_bytes(), &first, &pictures).expect("assemble");
+    assert!(once.contains(
+        "\")\n*Photo by [Jane Doe](https://unsplash.com/@jane) on \
+         [Unsplash](https://unsplash.com/)*\n"
+    ));
+
+    let second = plan_of(&once, &PlanOptions::default());
+    assert!(second.placements.iter().all(|p| p.replaces.is_some()));
+    let uncredited: Vec<Picture> = pictures
+        .into_iter()
+        .map(|p| Picture { credit: None, ..p })
+        .collect();
+    let twice = assemble(once.as_bytes(), &second, &uncredited).expect("assemble");
+    assert!(!twice.contains("Photo by"));
+    assert_eq!(twice.matches("mi:").count(), first.placements.len());
 }
 
 #[test]
@@ -390,6 +428,7 @@ fn fenced_mermaid_pictures_are_recognised_on_the_next_run() {
             url: p.file_name(),
             alt: p.alt.clone(),
             mermaid_code: p.mermaid.clone(),
+            credit: None,
         })
         .collect();
     let once = assemble(text.as_bytes(), &first, &pictures).expect("assemble");

@@ -22,6 +22,9 @@ pub struct IllustrateArgs {
     /// Candidates to draw per picture (1 to 4).
     #[arg(long, default_value_t = 1)]
     pub batch: u32,
+    /// What the offline sources (mermaid, chart, card) deliver: svg or png.
+    #[arg(long, default_value = "svg", value_parser = ["svg", "png"])]
+    pub format: String,
     /// Where to write the article; pictures go to an `images` folder beside it.
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
@@ -77,7 +80,12 @@ pub async fn run(args: IllustrateArgs) -> anyhow::Result<()> {
             .unwrap_or(0)
     );
 
-    let body = json!({ "markdown": markdown, "source": args.source, "batch": args.batch });
+    let body = json!({
+        "markdown": markdown,
+        "source": args.source,
+        "batch": args.batch,
+        "options": { "image_format": args.format },
+    });
     let request = client
         .request(Method::POST, "/v1/documents")
         .header("Idempotency-Key", key)
@@ -91,7 +99,7 @@ pub async fn run(args: IllustrateArgs) -> anyhow::Result<()> {
     eprintln!("document {id}: {pictures} pictures planned");
 
     let expected = pictures as u64 * u64::from(args.batch);
-    follow(&client, &id, expected).await?;
+    follow(&client, &id, expected, 0).await?;
 
     let output = args.output.unwrap_or_else(|| default_output(&args.file));
     write_result(&client, &id, &output).await
@@ -112,6 +120,7 @@ pub async fn regenerate(args: RegenerateArgs) -> anyhow::Result<()> {
         .json()
         .await?;
     let batch = document["batch"].as_u64().unwrap_or(1);
+    let generation = document["generation"].as_u64().unwrap_or(0);
     let pictures = match (args.index, &args.kind) {
         (Some(_), _) => 1,
         (None, Some(kind)) => count(&document, |i| i["type"] == kind.as_str()),
@@ -119,7 +128,7 @@ pub async fn regenerate(args: RegenerateArgs) -> anyhow::Result<()> {
     };
     eprintln!("document {}: drawing again", args.document);
 
-    follow(&client, &args.document, pictures * batch).await?;
+    follow(&client, &args.document, pictures * batch, generation).await?;
     if let Some(output) = args.output {
         write_result(&client, &args.document, &output).await?;
     }
@@ -131,8 +140,9 @@ fn count(document: &Value, matches: impl Fn(&Value) -> bool) -> u64 {
     images.filter(|image| matches(image)).count() as u64
 }
 
-/// Shows progress until the document completes, reconnecting with Last-Event-ID.
-async fn follow(client: &Client, id: &str, expected: u64) -> anyhow::Result<()> {
+/// Shows progress until the document completes, reconnecting with Last-Event-ID. Events of
+/// generations before `generation` (the history of earlier drawings) are skipped.
+async fn follow(client: &Client, id: &str, expected: u64, generation: u64) -> anyhow::Result<()> {
     let bar = ProgressBar::new(expected.max(1));
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} pictures {msg}")
@@ -140,6 +150,7 @@ async fn follow(client: &Client, id: &str, expected: u64) -> anyhow::Result<()> 
     );
 
     let mut last_id: Option<String> = None;
+    let mut current = 0;
     let mut done = false;
     let mut failures = 0;
 
@@ -154,6 +165,12 @@ async fn follow(client: &Client, id: &str, expected: u64) -> anyhow::Result<()> 
                 read_events(response, |event| {
                     if event.id.is_some() {
                         last_id = event.id.clone();
+                    }
+                    if event.event == "regenerating" {
+                        current = event_generation(&event.data);
+                    }
+                    if current < generation {
+                        return true;
                     }
                     match event.event.as_str() {
                         "image.generated" => bar.inc(1),
@@ -182,6 +199,14 @@ async fn follow(client: &Client, id: &str, expected: u64) -> anyhow::Result<()> 
     }
     bar.finish();
     Ok(())
+}
+
+/// The generation a `regenerating` event announces.
+fn event_generation(data: &str) -> u64 {
+    serde_json::from_str::<Value>(data)
+        .ok()
+        .and_then(|v| v["generation"].as_u64())
+        .unwrap_or(0)
 }
 
 fn extension(content_type: &str) -> &'static str {

@@ -87,6 +87,7 @@ fn planned_pictures(plan: &Plan, mode: MermaidMode) -> Vec<Picture> {
             url: p.file_name(),
             alt: p.alt.clone(),
             mermaid_code: p.mermaid.clone().filter(|_| mode == MermaidMode::Code),
+            credit: None,
         })
         .collect()
 }

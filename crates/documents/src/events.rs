@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use illustrator_analysis::{
-    Classification, Language, Placement, PlanOptions, Source, SourceRequest,
+    Classification, Credit, Language, Placement, PlanOptions, Source, SourceRequest,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -51,6 +51,21 @@ pub struct GeneratedImage {
     pub height: u32,
     /// Price in milli-fen (1 fen = 1000), so that half a fen is exact.
     pub price_milli_fen: i64,
+    /// The model that drew it, for AI sources.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The provider's id of the request or result, for support and reconciliation.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// The prompt the source was given, after any refinement by the chat model.
+    #[serde(default)]
+    pub prompt: Option<String>,
+    /// The Mermaid code drawn, when the chat model wrote it instead of the plan's template.
+    #[serde(default)]
+    pub mermaid: Option<String>,
+    /// The credit a stock photo's licence asks for.
+    #[serde(default)]
+    pub credit: Option<Credit>,
 }
 
 /// What went wrong in one try of one source.

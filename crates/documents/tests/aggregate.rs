@@ -63,6 +63,11 @@ fn image(job: &JobId) -> GeneratedImage {
         width: 1200,
         height: 630,
         price_milli_fen: 0,
+        model: None,
+        request_id: None,
+        prompt: None,
+        mermaid: None,
+        credit: None,
     }
 }
 

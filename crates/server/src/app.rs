@@ -7,11 +7,14 @@ use anyhow::Context;
 use async_nats::jetstream;
 use illustrator_documents::Document;
 use illustrator_eventstore::{EventLog, JetStreamStore, Namespace, StoreConfig};
+use illustrator_sources::{LlmClient, Providers};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
+use tokio::sync::Semaphore;
 
 use crate::config::Config;
 use crate::objects::Bucket;
+use crate::worker::ProviderLimits;
 
 /// Cheap to clone; each component holds one.
 #[derive(Clone)]
@@ -29,6 +32,13 @@ pub struct Inner {
     pub db: PgPool,
     pub articles: Bucket,
     pub images: Bucket,
+    /// The online sources; those without a key are unavailable.
+    pub providers: Providers,
+    /// The chat model that refines prompts and writes Mermaid, when `LLM_API_KEY` is set.
+    pub llm: Option<LlmClient>,
+    pub provider_limits: ProviderLimits,
+    /// One offline drawing per core at a time, however many jobs are in flight.
+    pub render_slots: Semaphore,
 }
 
 impl std::ops::Deref for App {
@@ -70,6 +80,22 @@ impl App {
             .await
             .context("opening the images bucket (run `illustrator setup-nats`)")?;
 
+        let mut provider_config = config.providers.clone();
+        provider_config.max_in_flight = config.provider_concurrency as usize;
+        let providers =
+            Providers::new(provider_config).context("building the picture providers' client")?;
+        let llm = providers.llm().ok();
+        let limits = js
+            .get_key_value(ns.kv_bucket("provider_limits"))
+            .await
+            .context("opening the provider limits bucket (run `illustrator setup-nats`)")?;
+        let provider_limits = ProviderLimits::new(
+            limits,
+            config.provider_concurrency,
+            config.provider_rate_per_minute,
+        );
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+
         let inner = Inner {
             config,
             nats,
@@ -80,6 +106,10 @@ impl App {
             db,
             articles,
             images,
+            providers,
+            llm,
+            provider_limits,
+            render_slots: Semaphore::new(cores),
         };
         Ok(App {
             inner: Arc::new(inner),

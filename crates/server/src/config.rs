@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use illustrator_sources::ProviderConfig;
 
 /// A value that must never reach a log line.
 #[derive(Clone, PartialEq, Eq)]
@@ -44,7 +45,8 @@ pub struct Config {
     pub bootstrap_key: Option<Secret>,
     /// `ILLUSTRATOR_MAX_ARTICLE_BYTES`: the largest article accepted (10 MiB).
     pub max_article_bytes: usize,
-    /// `ILLUSTRATOR_WORKER_CONCURRENCY`: jobs one worker process draws at once.
+    /// `ILLUSTRATOR_WORKER_CONCURRENCY`: jobs one worker process works on at once (128).
+    /// Most of them wait on provider APIs; offline drawing is limited to one per core.
     pub worker_concurrency: usize,
     /// `ILLUSTRATOR_WORKER_RENDER`: `offline` (default) or `noop`, a one-pixel picture that
     /// the load tool uses to measure the pipeline without the cost of drawing.
@@ -52,6 +54,14 @@ pub struct Config {
     /// `ILLUSTRATOR_PUBLIC_URL`: how clients reach this server, for the links it hands out
     /// (default: relative links).
     pub public_url: Option<String>,
+    /// The online sources: keys, API roots and models (`UNSPLASH_ACCESS_KEY`, ...).
+    pub providers: ProviderConfig,
+    /// `ILLUSTRATOR_PROVIDER_CONCURRENCY`: calls in flight at once per provider, counted
+    /// across every worker replica (32).
+    pub provider_concurrency: u32,
+    /// `ILLUSTRATOR_PROVIDER_RATE`: calls started per minute per provider, across every
+    /// worker replica (120).
+    pub provider_rate_per_minute: u32,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -91,9 +101,12 @@ impl Config {
             replicas: parsed("ILLUSTRATOR_NATS_REPLICAS", 1)?,
             bootstrap_key: var("ILLUSTRATOR_BOOTSTRAP_KEY").map(Secret::new),
             max_article_bytes: parsed("ILLUSTRATOR_MAX_ARTICLE_BYTES", 10 * 1024 * 1024)?,
-            worker_concurrency: parsed("ILLUSTRATOR_WORKER_CONCURRENCY", 16)?,
+            worker_concurrency: parsed("ILLUSTRATOR_WORKER_CONCURRENCY", 128)?,
             noop_render,
             public_url: var("ILLUSTRATOR_PUBLIC_URL"),
+            providers: ProviderConfig::from_env(),
+            provider_concurrency: parsed("ILLUSTRATOR_PROVIDER_CONCURRENCY", 32)?,
+            provider_rate_per_minute: parsed("ILLUSTRATOR_PROVIDER_RATE", 120)?,
         })
     }
 }

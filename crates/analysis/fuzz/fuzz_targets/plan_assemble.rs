@@ -61,6 +61,7 @@ fuzz_target!(|data: &[u8]| {
             url: format!("fuzz/{}.png", pl.index),
             alt: pl.alt.clone(),
             mermaid_code: None,
+            credit: None,
         })
         .collect();
     let out = assemble_detailed(data, &p, &pictures).expect("a fresh plan applies");

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use illustrator_analysis::{
-    Picture, Placement, PlacementType, Plan, PlanOptions, SectionMode, Source, assemble_detailed,
-    boundaries, parser_options, plan,
+    Credit, Picture, Placement, PlacementType, Plan, PlanOptions, SectionMode, Source,
+    assemble_detailed, boundaries, parser_options, plan,
 };
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -31,7 +31,8 @@ pub fn stress_options() -> PlanOptions {
     }
 }
 
-/// One picture per placement; every third is a Mermaid fence when `with_code`.
+/// One picture per placement; every third is a Mermaid fence when `with_code`, and every
+/// fourth carries a stock photo's credit line.
 pub fn fake_pictures(plan: &Plan, with_code: bool) -> Vec<Picture> {
     plan.placements
         .iter()
@@ -41,6 +42,12 @@ pub fn fake_pictures(plan: &Plan, with_code: bool) -> Vec<Picture> {
             alt: format!("{} [{}] `x` *y*", p.alt, p.index),
             mermaid_code: (with_code && p.index % 3 == 2)
                 .then(|| "flowchart TD\n    n1[\"```\"] --> n2[\"end\"]\n".to_string()),
+            credit: (p.index % 4 == 1).then(|| Credit {
+                author: "Zoë [*the*] O'Brien_`x`".into(),
+                author_url: "https://unsplash.com/@zoe (1)?utm_source=mi".into(),
+                site: "Unsplash".into(),
+                site_url: "https://unsplash.com/?utm_source=mi&utm_medium=referral".into(),
+            }),
         })
         .collect()
 }
@@ -145,6 +152,7 @@ pub fn check(name: &str, input: &[u8], plan: &Plan, pictures: &[Picture]) {
 
 fn check_inserted(name: &str, text: &str) {
     let mut fence: Option<&str> = None;
+    let mut previous = "";
 
     for line in text.split("\r\n").flat_map(|l| l.split(['\n', '\r'])) {
         match fence {
@@ -154,10 +162,12 @@ fn check_inserted(name: &str, text: &str) {
                 fence = Some(line.trim_end_matches("mermaid"));
             }
             None => {
-                let ok = line.is_empty() || line.starts_with("![");
+                let credit = previous.starts_with("![") && line.starts_with("*Photo by [");
+                let ok = line.is_empty() || line.starts_with("![") || credit;
                 assert!(ok, "{name}: inserted text holds a stray line {line:?}");
             }
         }
+        previous = line;
     }
 
     assert!(fence.is_none(), "{name}: an inserted fence is not closed");
@@ -218,10 +228,15 @@ fn is_our_picture(block: &[Event<'static>]) -> bool {
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }),
-            ..,
-            Event::End(TagEnd::Image),
-            Event::End(TagEnd::Paragraph),
-        ] => dest_url.starts_with(URL_PREFIX) && title.starts_with("mi:"),
+            rest @ ..,
+        ] => {
+            let image_end = rest.iter().position(|e| *e == Event::End(TagEnd::Image));
+            let after = image_end.map(|i| &rest[i + 1..]).unwrap_or_default();
+            let credited = matches!(after, [Event::SoftBreak, Event::Start(Tag::Emphasis), ..])
+                && after.ends_with(&[Event::End(TagEnd::Emphasis), Event::End(TagEnd::Paragraph)]);
+            let alone = after == [Event::End(TagEnd::Paragraph)];
+            dest_url.starts_with(URL_PREFIX) && title.starts_with("mi:") && (alone || credited)
+        }
         [
             Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(lang))),
             Event::Text(first),

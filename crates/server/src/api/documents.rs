@@ -69,9 +69,13 @@ pub fn parse_source(name: Option<&str>, app: &App) -> Result<SourceRequest, ApiE
     Ok(SourceRequest::Explicit(source))
 }
 
-/// Offline sources always; online ones once their clients and keys exist.
-pub fn available_sources(_app: &App) -> Vec<Source> {
-    Source::ALL.into_iter().filter(|s| s.is_offline()).collect()
+/// Offline sources always; online ones when their API key is configured.
+pub fn available_sources(app: &App) -> Vec<Source> {
+    let online = app.providers.config().available();
+    Source::ALL
+        .into_iter()
+        .filter(|s| s.is_offline() || online.contains(s))
+        .collect()
 }
 
 fn read_submission(
@@ -197,7 +201,7 @@ pub async fn submit(
             "this Idempotency-Key was used for a different article".into(),
         ));
     }
-    tracing::info!(document_id = %id, user_id = %principal.id, replay, "document accepted");
+    tracing::debug!(document_id = %id, user_id = %principal.id, replay, "document accepted");
 
     let view = DocumentView::from_aggregate(&document, &app.base_url());
     let status = if replay {
@@ -331,14 +335,16 @@ pub fn assemble(document: &Document, input: &[u8], base: &str) -> Result<String,
         .filter_map(|slot| {
             let selected = slot.selected?;
             let candidate = slot.candidates.iter().find(|c| c.number == selected)?;
-            let mermaid = (code_mode && candidate.image.source == Source::Mermaid)
-                .then(|| slot.placement.mermaid.clone())
+            let image = &candidate.image;
+            let mermaid = (code_mode && image.source == Source::Mermaid)
+                .then(|| image.mermaid.clone().or(slot.placement.mermaid.clone()))
                 .flatten();
             Some(Picture {
                 index: slot.placement.index,
-                url: image_url(base, &candidate.image.image_id),
+                url: image_url(base, &image.image_id),
                 alt: slot.placement.alt.clone(),
                 mermaid_code: mermaid,
+                credit: image.credit.clone(),
             })
         })
         .collect();

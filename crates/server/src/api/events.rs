@@ -27,6 +27,7 @@ fn sse_name(event_type: &str) -> Option<&'static str> {
         "IllustrationPlanned" => Some("planned"),
         "ImageGenerated" => Some("image.generated"),
         "ImageFailed" => Some("image.failed"),
+        "RegenerationRequested" => Some("regenerating"),
         "DocumentCompleted" => Some("completed"),
         _ => None,
     }

@@ -26,7 +26,41 @@ type ImageRow = (
     Option<i32>,
     serde_json::Value,
 );
-type CandidateRow = (String, i32, i32, String, String, i32, i32);
+#[derive(sqlx::FromRow)]
+struct CandidateRow {
+    id: String,
+    position: i32,
+    candidate: i32,
+    source: String,
+    content_type: String,
+    width: i32,
+    height: i32,
+    price_milli_fen: i64,
+    model: Option<String>,
+    prompt: Option<String>,
+    credit: Option<serde_json::Value>,
+}
+
+impl CandidateRow {
+    fn view(&self, base: &str) -> CandidateView {
+        CandidateView {
+            candidate: self.candidate as u32,
+            url: image_url(base, &self.id),
+            image_id: self.id.clone(),
+            source: self.source.clone(),
+            content_type: self.content_type.clone(),
+            width: self.width as u32,
+            height: self.height as u32,
+            price_milli_fen: self.price_milli_fen,
+            model: self.model.clone(),
+            prompt: self.prompt.clone(),
+            credit: self
+                .credit
+                .clone()
+                .and_then(|c| serde_json::from_value(c).ok()),
+        }
+    }
+}
 
 /// The document and its owner, or `None` when the projector has not written it yet.
 pub async fn document(
@@ -53,7 +87,8 @@ pub async fn document(
     .fetch_all(db)
     .await?;
     let candidates: Vec<CandidateRow> = sqlx::query_as(
-        "SELECT id, position, candidate, source, content_type, width, height \
+        "SELECT id, position, candidate, source, content_type, width, height, \
+           price_milli_fen, model, prompt, credit \
          FROM images WHERE document_id = $1 ORDER BY position, candidate",
     )
     .bind(id.0)
@@ -73,20 +108,8 @@ pub async fn document(
                 selected: selected.map(|s| s as u32),
                 candidates: candidates
                     .iter()
-                    .filter(|c| c.1 == position)
-                    .map(
-                        |(image_id, _, candidate, source, content_type, width, height)| {
-                            CandidateView {
-                                candidate: *candidate as u32,
-                                url: image_url(base, image_id),
-                                image_id: image_id.clone(),
-                                source: source.clone(),
-                                content_type: content_type.clone(),
-                                width: *width as u32,
-                                height: *height as u32,
-                            }
-                        },
-                    )
+                    .filter(|c| c.position == position)
+                    .map(|c| c.view(base))
                     .collect(),
                 errors,
             },
@@ -105,6 +128,7 @@ pub async fn document(
         markdown_url,
         created_at: Some(created_at),
         updated_at: Some(updated_at),
+        generation: None,
     };
     Ok(Some((owner, view)))
 }

@@ -2,6 +2,7 @@
 //! projector has not reached yet, from the aggregate itself.
 
 use chrono::{DateTime, Utc};
+use illustrator_analysis::Credit;
 use illustrator_documents::{Document, DocumentId};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -15,6 +16,15 @@ pub struct CandidateView {
     pub content_type: String,
     pub width: u32,
     pub height: u32,
+    /// What this picture costs, in thousandths of a fen.
+    pub price_milli_fen: i64,
+    /// The model that drew it, for AI sources.
+    pub model: Option<String>,
+    /// The prompt an online source was given.
+    pub prompt: Option<String>,
+    /// The photographer and stock site a stock photo must credit.
+    #[schema(value_type = Option<Object>)]
+    pub credit: Option<Credit>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -47,6 +57,11 @@ pub struct DocumentView {
     pub markdown_url: String,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// The latest generation of pictures: 0 for the first drawing, one more for each
+    /// regeneration. SSE `regenerating` events carry it, so a client can wait for the
+    /// `completed` that follows its own regeneration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generation: Option<u32>,
 }
 
 pub fn image_url(base: &str, image_id: &str) -> String {
@@ -91,6 +106,10 @@ impl DocumentView {
                         content_type: c.image.content_type.clone(),
                         width: c.image.width,
                         height: c.image.height,
+                        price_milli_fen: c.image.price_milli_fen,
+                        model: c.image.model.clone(),
+                        prompt: c.image.prompt.clone(),
+                        credit: c.image.credit.clone(),
                     })
                     .collect(),
                 errors: serde_json::to_value(&slot.errors).unwrap_or_default(),
@@ -108,6 +127,7 @@ impl DocumentView {
             markdown_url,
             created_at: None,
             updated_at: None,
+            generation: Some(document.generation),
         }
     }
 }

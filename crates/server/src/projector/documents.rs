@@ -199,8 +199,10 @@ async fn apply_event(tx: &mut Tx, id: Uuid, event: &DocumentEvent) -> Result<(),
 
             sqlx::query(
                 "INSERT INTO images (id, document_id, position, candidate, source, object, \
-                   content_type, bytes, width, height, price_milli_fen, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                   content_type, bytes, width, height, price_milli_fen, created_at, model, \
+                   request_id, prompt, credit) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                   $16)",
             )
             .bind(&image.image_id)
             .bind(id)
@@ -214,6 +216,15 @@ async fn apply_event(tx: &mut Tx, id: Uuid, event: &DocumentEvent) -> Result<(),
             .bind(image.height as i32)
             .bind(image.price_milli_fen)
             .bind(meta.at)
+            .bind(&image.model)
+            .bind(&image.request_id)
+            .bind(&image.prompt)
+            .bind(
+                image
+                    .credit
+                    .as_ref()
+                    .and_then(|c| serde_json::to_value(c).ok()),
+            )
             .execute(&mut **tx)
             .await?;
 

@@ -146,6 +146,8 @@ pub async fn publish_jobs(
             document_id: id,
             placement: slot.placement.clone(),
             article_title: document.title.clone(),
+            language: document.language,
+            image_format: document.options.image_format,
             correlation_id,
             job,
         };

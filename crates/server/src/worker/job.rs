@@ -1,6 +1,6 @@
 //! The work-queue message for one picture, and how a worker's failures are sorted.
 
-use illustrator_analysis::Placement;
+use illustrator_analysis::{ImageFormat, Language, Placement};
 use illustrator_documents::{DocumentId, ImageJob};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,12 @@ pub struct JobMessage {
     pub job: ImageJob,
     pub placement: Placement,
     pub article_title: Option<String>,
+    /// The article's language, which refined prompts are written in.
+    #[serde(default)]
+    pub language: Option<Language>,
+    /// What the offline sources deliver.
+    #[serde(default)]
+    pub image_format: ImageFormat,
     /// The request that caused the job, carried into the events the worker records.
     pub correlation_id: String,
 }

@@ -7,6 +7,7 @@ mod dead_letters;
 mod dispatcher;
 mod draw;
 mod job;
+mod limits;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,8 @@ use futures::StreamExt;
 use illustrator_documents::{
     AttemptError, CommandContext, DocumentCommand, DocumentError, GeneratedImage, ImageOutcome,
 };
+
+use draw::{Drawn, NotDrawn};
 use tokio::sync::{Semaphore, watch};
 use tracing::Instrument;
 
@@ -26,6 +29,7 @@ use crate::commands::{self, CommandError, Metadata};
 pub use dead_letters::run_dead_letters;
 pub use dispatcher::{publish_jobs, run_dispatcher};
 pub use job::{JobError, JobMessage};
+pub use limits::ProviderLimits;
 
 /// Deliveries before a job is recorded as failed; the consumer in `nats/` allows the same.
 pub const MAX_DELIVER: i64 = 5;
@@ -148,49 +152,27 @@ fn keep_alive(message: &Message) -> tokio::task::JoinHandle<()> {
 /// Draws, stores and records one candidate, or records why it could not be drawn.
 async fn settle(app: &App, job: &JobMessage, delivered: i64) -> Result<(), JobError> {
     let attempt = delivered as u32;
+    let last = delivered >= MAX_DELIVER;
     let started = std::time::Instant::now();
 
-    let outcome = match draw::draw(job, attempt, app.config.noop_render).await {
-        Ok(drawn) => match store(app, &drawn.rendered).await {
-            Ok(object) => ImageOutcome::Generated {
-                image: GeneratedImage {
-                    image_id: job.job.job_id.to_string(),
-                    source: drawn.source,
-                    object,
-                    content_type: drawn.rendered.content_type.to_owned(),
-                    bytes: drawn.rendered.bytes.len() as u64,
-                    width: drawn.rendered.width,
-                    height: drawn.rendered.height,
-                    price_milli_fen: 0,
-                },
-                errors: drawn.errors,
-            },
-            Err(error) if delivered < MAX_DELIVER => {
+    let outcome = match draw::draw(app, job, attempt, last).await {
+        Ok(drawn) => match app.images.put(&drawn.bytes, &drawn.content_type).await {
+            Ok(object) => generated(job, drawn, object),
+            Err(error) => {
                 let error = AttemptError {
                     attempt,
                     source: drawn.source,
-                    error,
+                    error: error.to_string(),
                 };
-                record(
-                    app,
-                    job,
-                    ImageOutcome::AttemptFailed {
-                        error: error.clone(),
-                    },
-                )
-                .await?;
-                return Err(JobError::Transient(error.error));
+                if !last {
+                    return retry_later(app, job, vec![error]).await;
+                }
+                ImageOutcome::Failed { error }
             }
-            Err(error) => ImageOutcome::Failed {
-                error: AttemptError {
-                    attempt,
-                    source: drawn.source,
-                    error,
-                },
-            },
         },
-        Err(mut errors) => {
-            let last = errors.pop().unwrap_or(AttemptError {
+        Err(NotDrawn::Later(errors)) => return retry_later(app, job, errors).await,
+        Err(NotDrawn::Failed(mut errors)) => {
+            let last_error = errors.pop().unwrap_or(AttemptError {
                 attempt,
                 source: job.job.source,
                 error: "no source could draw this picture".into(),
@@ -198,7 +180,7 @@ async fn settle(app: &App, job: &JobMessage, delivered: i64) -> Result<(), JobEr
             for error in errors {
                 record(app, job, ImageOutcome::AttemptFailed { error }).await?;
             }
-            ImageOutcome::Failed { error: last }
+            ImageOutcome::Failed { error: last_error }
         }
     };
 
@@ -208,11 +190,42 @@ async fn settle(app: &App, job: &JobMessage, delivered: i64) -> Result<(), JobEr
     Ok(())
 }
 
-async fn store(app: &App, rendered: &illustrator_render::Rendered) -> Result<String, String> {
-    app.images
-        .put(&rendered.bytes, rendered.content_type)
-        .await
-        .map_err(|e| e.to_string())
+fn generated(job: &JobMessage, drawn: Drawn, object: String) -> ImageOutcome {
+    ImageOutcome::Generated {
+        image: GeneratedImage {
+            image_id: job.job.job_id.to_string(),
+            source: drawn.source,
+            object,
+            content_type: drawn.content_type,
+            bytes: drawn.bytes.len() as u64,
+            width: drawn.width,
+            height: drawn.height,
+            price_milli_fen: drawn.price_milli_fen,
+            model: drawn.model,
+            request_id: drawn.request_id,
+            prompt: drawn.prompt,
+            mermaid: drawn.mermaid,
+            credit: drawn.credit,
+        },
+        errors: drawn.errors,
+    }
+}
+
+/// Records this delivery's failures in the picture's history and hands the job back, so
+/// that a later delivery tries again.
+async fn retry_later(
+    app: &App,
+    job: &JobMessage,
+    errors: Vec<AttemptError>,
+) -> Result<(), JobError> {
+    let reason = errors
+        .last()
+        .map(|e| e.error.clone())
+        .unwrap_or_else(|| "a source is unavailable for now".into());
+    for error in errors {
+        record(app, job, ImageOutcome::AttemptFailed { error }).await?;
+    }
+    Err(JobError::Transient(reason))
 }
 
 async fn record(app: &App, job: &JobMessage, outcome: ImageOutcome) -> Result<(), JobError> {

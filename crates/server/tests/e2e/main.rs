@@ -2,6 +2,8 @@
 
 mod bad_input;
 mod flow;
+mod limits;
 mod resilience;
 mod schemas;
+mod sources;
 mod support;

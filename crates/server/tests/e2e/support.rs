@@ -31,7 +31,15 @@ impl TestServer {
     }
 
     pub async fn start_with(components: Components) -> anyhow::Result<TestServer> {
-        let local = LocalServer::start(components).await?;
+        TestServer::start_configured(components, |_| {}).await
+    }
+
+    /// Starts with the test's own changes to the configuration.
+    pub async fn start_configured(
+        components: Components,
+        change: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<TestServer> {
+        let local = LocalServer::start_with(components, change).await?;
         Ok(TestServer {
             base: local.base.clone(),
             key: local.key.clone(),

@@ -2,6 +2,10 @@
 //! namespace of streams and buckets and its own database, both removed by `cleanup`. The
 //! test suites of the server and of `mi` build on it.
 
+mod providers;
+
+pub use providers::{Answer, FakeProviders, Seen};
+
 use anyhow::Context;
 use illustrator_eventstore::Topology;
 
@@ -37,6 +41,14 @@ pub struct LocalServer {
 
 impl LocalServer {
     pub async fn start(components: Components) -> anyhow::Result<LocalServer> {
+        LocalServer::start_with(components, |_| {}).await
+    }
+
+    /// Starts with the test's own changes to the configuration, e.g. fake providers.
+    pub async fn start_with(
+        components: Components,
+        change: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<LocalServer> {
         let suffix = &uuid::Uuid::new_v4().simple().to_string()[..12];
         let key = format!("test-key-{suffix}");
 
@@ -49,6 +61,7 @@ impl LocalServer {
         config.bootstrap_key = Some(Secret::new(key.clone()));
         config.public_url = None;
         config.worker_concurrency = 4;
+        change(&mut config);
 
         setup::migrate(&config).await?;
         let topology = setup::setup_nats(&config, false, Some(TEST_MAX_BYTES)).await?;

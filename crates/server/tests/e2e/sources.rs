@@ -1,0 +1,271 @@
+//! Online sources through the whole server, against fake providers on 127.0.0.1: stock
+//! photos with their credit, the fallback chain, candidates and regeneration.
+
+use std::time::Duration;
+
+use illustrator_server::Components;
+use illustrator_server::testing::{Answer, FakeProviders};
+use serde_json::{Value, json};
+
+use crate::flow::assert_only_pictures_added;
+use crate::support::TestServer;
+
+const PROSE: &str = "\
+# Notes from the harbour
+
+We walked down to the harbour before sunrise, when the fishing boats come back and the
+market opens under the old stone arches. The light was soft and grey, and the gulls were
+louder than the engines. An old man mending nets told us how the town had changed since
+he was a boy, when every family had a boat and the catch was sold before breakfast.
+
+## The market
+
+Stalls of crates and ice fill the square by six. Traders shout prices over each other,
+restaurant owners walk the rows with notebooks, and children carry buckets of shrimp to
+the vans. By eight the square is hosed down and the cafes put their chairs out again, as
+if nothing had happened there at all that morning.
+";
+
+async fn server_with(fake: &FakeProviders) -> anyhow::Result<TestServer> {
+    let providers = fake.config();
+    TestServer::start_configured(Components::ALL, move |config| {
+        config.providers = providers;
+    })
+    .await
+}
+
+async fn document(server: &TestServer, id: &str) -> anyhow::Result<Value> {
+    for _ in 0..100 {
+        let doc: Value = server
+            .get(&format!("/v1/documents/{id}"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let settled = matches!(doc["status"].as_str(), Some("completed" | "failed"));
+        let pending = doc["images"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|i| i["status"] == "pending");
+        if settled && !pending {
+            return Ok(doc);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("document {id} did not settle")
+}
+
+async fn markdown(server: &TestServer, id: &str) -> anyhow::Result<String> {
+    let path = format!("/v1/documents/{id}/markdown");
+    Ok(server.get(&path).send().await?.text().await?)
+}
+
+#[tokio::test]
+async fn stock_photos_are_downloaded_credited_and_their_use_reported() -> anyhow::Result<()> {
+    let fake = FakeProviders::start(Answer::Picture(Duration::ZERO), Answer::ContentPolicy).await?;
+    let server = server_with(&fake).await?;
+
+    let accepted = server.submit(PROSE, "unsplash").await?;
+    let id = accepted["id"].as_str().unwrap_or_default().to_owned();
+    server.wait_completed(&id).await?;
+    let doc = document(&server, &id).await?;
+
+    let images = doc["images"].as_array().cloned().unwrap_or_default();
+    assert!(!images.is_empty());
+    for image in &images {
+        let candidate = &image["candidates"][0];
+        assert_eq!(candidate["source"], "unsplash");
+        assert_eq!(candidate["content_type"], "image/png");
+        assert!(candidate["credit"]["author"].as_str().is_some());
+        assert_eq!(candidate["credit"]["site"], "Unsplash");
+    }
+    assert_eq!(fake.seen.tracked_downloads(), images.len());
+
+    let text = markdown(&server, &id).await?;
+    assert!(text.contains("*Photo by [Photographer "), "{text}");
+    assert!(
+        text.contains("utm_source="),
+        "credit links carry the referral: {text}"
+    );
+    assert_only_pictures_added(PROSE, &strip_credits(&text));
+
+    server.cleanup().await;
+    Ok(())
+}
+
+/// The article without the credit lines, which sit under their pictures.
+fn strip_credits(text: &str) -> String {
+    text.split_inclusive('\n')
+        .filter(|line| !line.starts_with("*Photo by ["))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_refusal_falls_back_along_the_chain_and_is_kept_in_the_history() -> anyhow::Result<()> {
+    let fake = FakeProviders::start(Answer::Nothing, Answer::ContentPolicy).await?;
+    let server = server_with(&fake).await?;
+
+    // Unsplash finds nothing, OpenAI refuses under its content policy, the card draws.
+    let accepted = server.submit(PROSE, "unsplash").await?;
+    let id = accepted["id"].as_str().unwrap_or_default().to_owned();
+    let planned = &accepted["images"][0];
+    assert_eq!(planned["source"], "unsplash");
+
+    server.wait_completed(&id).await?;
+    let doc = document(&server, &id).await?;
+    assert_eq!(doc["status"], "completed");
+
+    let image = &doc["images"][0];
+    assert_eq!(image["status"], "generated");
+    assert_eq!(image["candidates"][0]["source"], "card");
+    let errors: Vec<String> = image["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| format!("{} {}", e["source"], e["error"]))
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("unsplash") && e.contains("no picture"))
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("dalle") && e.contains("refused"))
+    );
+
+    server.cleanup().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_ai_picture_records_its_model_price_and_request_id() -> anyhow::Result<()> {
+    let fake = FakeProviders::start(Answer::Nothing, Answer::Picture(Duration::ZERO)).await?;
+    let server = server_with(&fake).await?;
+
+    let accepted = server.submit(PROSE, "dalle").await?;
+    let id = accepted["id"].as_str().unwrap_or_default().to_owned();
+    server.wait_completed(&id).await?;
+    let doc = document(&server, &id).await?;
+
+    let candidate = &doc["images"][0]["candidates"][0];
+    assert_eq!(candidate["source"], "dalle");
+    assert_eq!(candidate["model"], "dall-e-3");
+    assert_eq!(candidate["price_milli_fen"], 40_000);
+    assert!(candidate["prompt"].as_str().is_some_and(|p| !p.is_empty()));
+
+    let document = illustrator_server::commands::load(
+        &server.app.documents,
+        illustrator_documents::DocumentId::parse(&id)?,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("no document"))?;
+    let image = &document.slots[0].candidates[0].image;
+    assert_eq!(image.request_id.as_deref(), Some("req_fake_0001"));
+
+    server.cleanup().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn candidates_are_chosen_and_pictures_drawn_again() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+
+    let body = json!({ "markdown": crate::flow::ARTICLE, "source": "auto", "batch": 2 });
+    let response = server.post("/v1/documents").json(&body).send().await?;
+    assert_eq!(response.status().as_u16(), 202);
+    let accepted: Value = response.json().await?;
+    let id = accepted["id"].as_str().unwrap_or_default().to_owned();
+    let first_round = server.wait_completed(&id).await?;
+    let mut seen_up_to = first_round.last().map(|e| e.id);
+
+    let doc = document(&server, &id).await?;
+    for image in doc["images"].as_array().into_iter().flatten() {
+        assert_eq!(image["candidates"].as_array().map(Vec::len), Some(2));
+    }
+
+    // Choose the first candidate of the first picture: the article links to it.
+    let chosen = doc["images"][0]["candidates"][0]["image_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let select = server
+        .post(&format!("/v1/documents/{id}/images/0/select"))
+        .json(&json!({ "candidate": 0 }))
+        .send()
+        .await?;
+    assert!(
+        select.status().is_success(),
+        "select answered {}",
+        select.status()
+    );
+    assert!(markdown(&server, &id).await?.contains(&chosen));
+
+    let missing = server
+        .post(&format!("/v1/documents/{id}/images/0/select"))
+        .json(&json!({ "candidate": 7 }))
+        .send()
+        .await?;
+    assert_eq!(missing.status().as_u16(), 400);
+
+    // Draw the first picture again: two more candidates, and the newest is selected.
+    let again = server
+        .post(&format!("/v1/documents/{id}/regenerate"))
+        .json(&json!({ "index": 0 }))
+        .send()
+        .await?;
+    assert_eq!(
+        again.status().as_u16(),
+        202,
+        "regenerate answered {}",
+        again.status()
+    );
+    let second_round = server.events(&id, seen_up_to, usize::MAX).await?;
+    let generated = second_round
+        .iter()
+        .filter(|e| e.event == "image.generated")
+        .count();
+    assert_eq!(generated, 2, "one event per new candidate");
+    seen_up_to = second_round.last().map(|e| e.id);
+
+    let doc = document(&server, &id).await?;
+    let first = &doc["images"][0];
+    assert_eq!(first["candidates"].as_array().map(Vec::len), Some(4));
+
+    // By type: every picture of that type gets a new generation.
+    let kind = doc["images"][1]["type"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let same_kind = doc["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["type"] == kind.as_str())
+        .count();
+    let by_type = server
+        .post(&format!("/v1/documents/{id}/regenerate"))
+        .json(&json!({ "type": kind }))
+        .send()
+        .await?;
+    assert_eq!(by_type.status().as_u16(), 202);
+    let view: Value = by_type.json().await?;
+    assert_eq!(view["status"], "generating");
+    server.events(&id, seen_up_to, usize::MAX).await?;
+    let doc = document(&server, &id).await?;
+    let redrawn = doc["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["candidates"].as_array().map(Vec::len) == Some(4))
+        .count();
+    assert!(
+        redrawn >= same_kind,
+        "{redrawn} pictures drawn again for {same_kind}"
+    );
+
+    server.cleanup().await;
+    Ok(())
+}
