@@ -66,12 +66,20 @@ impl Api {
 
     /// POST /v1/documents with the `auto` source; a status other than 202 is an error.
     pub async fn submit(&self, markdown: &str) -> anyhow::Result<DocumentView> {
+        self.submit_with_source(markdown, "auto").await
+    }
+
+    pub async fn submit_with_source(
+        &self,
+        markdown: &str,
+        source: &str,
+    ) -> anyhow::Result<DocumentView> {
         let response = self
             .http
             .post(format!("{}/v1/documents", self.base))
             .bearer_auth(&self.key)
             .timeout(Duration::from_secs(30))
-            .json(&json!({ "markdown": markdown, "source": "auto" }))
+            .json(&json!({ "markdown": markdown, "source": source }))
             .send()
             .await
             .context("submitting a document")?;

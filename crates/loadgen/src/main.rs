@@ -10,6 +10,7 @@ mod pictures;
 mod push;
 mod report;
 mod server;
+mod slow;
 mod sse;
 mod stats;
 
@@ -17,6 +18,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use illustrator_server::testing::{Answer, FakeProviders, Seen};
 
 use crate::report::Row;
 use crate::server::{Server, ServerSpec};
@@ -46,6 +49,7 @@ enum Scenario {
     Accept,
     Pictures,
     Push,
+    Slow,
 }
 
 impl Scenario {
@@ -54,6 +58,7 @@ impl Scenario {
             Scenario::Accept => "accept",
             Scenario::Pictures => "pictures",
             Scenario::Push => "push",
+            Scenario::Slow => "slow",
         }
     }
 }
@@ -103,6 +108,9 @@ struct Options {
     /// Push scenario: give up after this many seconds.
     #[arg(long, global = true, default_value_t = 180)]
     push_secs: u64,
+    /// Slow scenario: documents of five AI pictures each, every call taking two seconds.
+    #[arg(long, global = true, default_value_t = 30)]
+    slow_documents: u64,
 }
 
 fn default_binary() -> PathBuf {
@@ -123,7 +131,12 @@ async fn main() -> anyhow::Result<()> {
         log_dir: options.log_dir.clone(),
     };
     let scenarios = match cli.run {
-        Run::All => vec![Scenario::Accept, Scenario::Pictures, Scenario::Push],
+        Run::All => vec![
+            Scenario::Accept,
+            Scenario::Pictures,
+            Scenario::Push,
+            Scenario::Slow,
+        ],
         Run::Only { scenario } => vec![scenario],
     };
 
@@ -164,7 +177,16 @@ async fn on_fresh_server(
     options: &Options,
     scenario: Scenario,
 ) -> anyhow::Result<Vec<Row>> {
-    let mut server = Server::start(spec, Duration::from_secs(60)).await?;
+    // The slow scenario's provider: a fake image API on 127.0.0.1 that takes two seconds.
+    let fake = match scenario {
+        Scenario::Slow => Some(FakeProviders::start(Answer::Nothing, slow_picture()).await?),
+        _ => None,
+    };
+    let env = match &fake {
+        Some(fake) => slow_env(fake),
+        None => Vec::new(),
+    };
+    let mut server = Server::start(spec, Duration::from_secs(60), &env).await?;
     println!(
         "  server pid {} on {}, namespace {}, log {}",
         server.pid(),
@@ -173,8 +195,9 @@ async fn on_fresh_server(
         server.log_file.display()
     );
 
+    let seen = fake.as_ref().map(|f| f.seen.clone());
     let outcome = tokio::select! {
-        outcome = run_scenario(&server, options, scenario) => outcome,
+        outcome = run_scenario(&server, options, scenario, seen.as_deref()) => outcome,
         _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
     };
     let memory = server.memory();
@@ -193,10 +216,30 @@ async fn on_fresh_server(
     Ok(rows)
 }
 
+fn slow_picture() -> Answer {
+    Answer::Picture(slow::PROVIDER_DELAY)
+}
+
+/// The fake provider's keys and address, real drawing instead of the no-op one, and
+/// provider limits above the hundred calls the scenario wants in flight.
+fn slow_env(fake: &FakeProviders) -> Vec<(String, String)> {
+    let mut env = fake.env();
+    for (name, value) in [
+        ("ILLUSTRATOR_WORKER_RENDER", "offline"),
+        ("ILLUSTRATOR_WORKER_CONCURRENCY", "128"),
+        ("ILLUSTRATOR_PROVIDER_CONCURRENCY", "128"),
+        ("ILLUSTRATOR_PROVIDER_RATE", "100000"),
+    ] {
+        env.push((name.to_owned(), value.to_owned()));
+    }
+    env
+}
+
 async fn run_scenario(
     server: &Server,
     options: &Options,
     scenario: Scenario,
+    seen: Option<&Seen>,
 ) -> anyhow::Result<Vec<Row>> {
     let api = &server.api;
     match scenario {
@@ -234,6 +277,16 @@ async fn run_scenario(
                 println!("  first regenerate failure: {error}");
             }
             Ok(report::push_rows(&mut result))
+        }
+        Scenario::Slow => {
+            let seen = seen.ok_or_else(|| anyhow::anyhow!("no fake provider"))?;
+            let load = slow::SlowLoad {
+                documents: options.slow_documents,
+                clients: options.clients,
+                timeout: Duration::from_secs(options.pictures_secs),
+            };
+            let result = slow::run(api, seen, load).await?;
+            Ok(report::slow_rows(&result))
         }
     }
 }

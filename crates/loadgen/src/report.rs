@@ -7,6 +7,7 @@ use crate::accept::AcceptResult;
 use crate::pictures::PicturesResult;
 use crate::push::PushResult;
 use crate::server::Memory;
+use crate::slow::SlowResult;
 use crate::stats::millis;
 
 /// The goals the product is held to.
@@ -15,6 +16,7 @@ pub const ACCEPT_P99: Duration = Duration::from_millis(20);
 pub const PICTURES_PER_SECOND: f64 = 3_000.0;
 pub const PUSH_P99: Duration = Duration::from_millis(10);
 pub const PEAK_RSS_BYTES: u64 = 300 * 1024 * 1024;
+pub const SLOW_CALLS_IN_FLIGHT: usize = 100;
 
 #[derive(Clone, Debug)]
 pub struct Row {
@@ -130,6 +132,32 @@ pub fn push_rows(result: &mut PushResult) -> Vec<Row> {
             format!("{} / {}", result.stream_errors, result.regenerate_errors),
             "0 / 0",
             Some(result.stream_errors == 0 && result.regenerate_errors == 0),
+        ),
+    ]
+}
+
+pub fn slow_rows(result: &SlowResult) -> Vec<Row> {
+    vec![
+        row(
+            "slow provider calls in flight at once (2 s each)",
+            result.most_in_flight.to_string(),
+            ">= 100",
+            Some(result.most_in_flight >= SLOW_CALLS_IN_FLIGHT),
+        ),
+        row(
+            "pictures / provider calls / failed documents",
+            format!(
+                "{} / {} / {}",
+                result.pictures, result.calls, result.failed_documents
+            ),
+            "0 failed",
+            Some(result.failed_documents == 0),
+        ),
+        row(
+            "slow pictures all done after",
+            format!("{:.2} s", result.elapsed.as_secs_f64()),
+            "",
+            None,
         ),
     ]
 }

@@ -47,8 +47,13 @@ fn free_port() -> anyhow::Result<u16> {
 }
 
 impl Server {
-    /// Starts the child and waits up to `ready_within` for GET /ready to answer 200.
-    pub async fn start(spec: &ServerSpec, ready_within: Duration) -> anyhow::Result<Server> {
+    /// Starts the child and waits up to `ready_within` for GET /ready to answer 200. `env`
+    /// is set last, so it may override the defaults here (the no-op renderer, say).
+    pub async fn start(
+        spec: &ServerSpec,
+        ready_within: Duration,
+        env: &[(String, String)],
+    ) -> anyhow::Result<Server> {
         if !spec.binary.is_file() {
             bail!(
                 "no server binary at {} (build it with cargo build --release -p \
@@ -75,6 +80,7 @@ impl Server {
             .env("ILLUSTRATOR_NAMESPACE", &namespace)
             .env("ILLUSTRATOR_BOOTSTRAP_KEY", &key)
             .env("ILLUSTRATOR_WORKER_RENDER", "noop")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err)

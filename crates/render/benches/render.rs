@@ -1,9 +1,15 @@
 //! Timings of the offline sources on corpus-sized inputs.
 //!
-//! Run with `cargo bench -p illustrator-render --bench render`.
+//! Run with `cargo bench -p illustrator-render --bench render`. Before criterion's own
+//! figures it prints p50 and p95 of drawing every Mermaid diagram the planner makes for the
+//! corpus articles in `../shared/corpus` (when that folder is there), and of a chart and a
+//! card, beside their budgets (10 ms, and 2 ms).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use illustrator_analysis::{PlacementType, TableData};
+use illustrator_analysis::{PlacementType, PlanOptions, Source, TableData, plan};
 use illustrator_render::{CardSpec, render_card, render_chart, render_mermaid};
 
 /// A 12-node flowchart, the size the planner emits for a technical section.
@@ -77,7 +83,100 @@ fn table() -> TableData {
     }
 }
 
+/// The Mermaid code of every diagram the planner makes for the corpus.
+fn corpus_diagrams() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        println!(
+            "corpus not found at {}: corpus diagrams not timed",
+            dir.display()
+        );
+        return Vec::new();
+    };
+
+    let mut codes = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        let Ok(planned) = plan(&bytes, &PlanOptions::default()) else {
+            continue;
+        };
+        codes.extend(
+            planned
+                .placements
+                .into_iter()
+                .filter(|p| p.source == Source::Mermaid)
+                .filter_map(|p| p.mermaid),
+        );
+    }
+    codes
+}
+
+fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95))
+}
+
+fn time(name: &str, budget: Duration, runs: usize, mut draw: impl FnMut(usize)) {
+    let samples: Vec<Duration> = (0..runs)
+        .map(|n| {
+            let started = Instant::now();
+            draw(n);
+            started.elapsed()
+        })
+        .collect();
+    let (p50, p95) = percentiles(samples);
+    let met = if p95 < budget { "met" } else { "NOT met" };
+    println!("{name:<32} p50 {p50:>10.2?}  p95 {p95:>10.2?}  budget {budget:?} at p95: {met}");
+}
+
+fn print_percentiles() {
+    let diagrams = corpus_diagrams();
+    if !diagrams.is_empty() {
+        println!("corpus diagrams: {}", diagrams.len());
+        let runs = diagrams.len() * 20;
+        time(
+            "mermaid, corpus diagrams",
+            Duration::from_millis(10),
+            runs,
+            |n| {
+                let _ = render_mermaid(&diagrams[n % diagrams.len()]);
+            },
+        );
+    }
+    time(
+        "mermaid, 12-node flowchart (zh)",
+        Duration::from_millis(10),
+        200,
+        |_| {
+            let _ = render_mermaid(FLOWCHART_ZH);
+        },
+    );
+    let data = table();
+    time(
+        "chart, 5 rows x 2 series",
+        Duration::from_millis(2),
+        500,
+        |_| {
+            let _ = render_chart(&data, "Quarterly revenue");
+        },
+    );
+    let cover = CardSpec {
+        title: "用事件溯源构建可扩展的 SaaS 服务：从命令到投影的完整实践",
+        subtitle: "每一次变更都是事实，读模型可以随时从事件流重建。",
+        kind: PlacementType::Cover,
+        seed: "事件溯源",
+    };
+    time("card, Chinese cover", Duration::from_millis(2), 500, |_| {
+        let _ = render_card(&cover);
+    });
+}
+
 fn bench(c: &mut Criterion) {
+    print_percentiles();
+
     let mut group = c.benchmark_group("mermaid");
     group.sample_size(30);
     for (name, code) in [

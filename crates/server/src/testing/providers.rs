@@ -3,7 +3,9 @@
 //! so that tests and the load tool can run the online sources with no network.
 //!
 //! Each fake answers the way it is told ([`Answer`]) and counts what it saw: calls, calls
-//! in flight now and at most, and Unsplash download-tracking pings.
+//! in flight now and at most, and Unsplash download-tracking pings. With a chat model it
+//! also speaks the OpenAI-compatible chat completions API: prompts come back prefixed with
+//! `Refined: `, and a request for Mermaid gets the code the test chose.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,6 +61,8 @@ struct Fake {
     openai: Answer,
     seen: Arc<Seen>,
     picture: Vec<u8>,
+    /// What the chat model answers when asked for Mermaid; `None`: no chat model.
+    chat_mermaid: Option<String>,
 }
 
 /// A running fake of Unsplash and OpenAI behind one address.
@@ -66,11 +70,21 @@ pub struct FakeProviders {
     /// `http://127.0.0.1:PORT`: the base URL of both APIs.
     pub base: String,
     pub seen: Arc<Seen>,
+    chat: bool,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl FakeProviders {
     pub async fn start(unsplash: Answer, openai: Answer) -> std::io::Result<FakeProviders> {
+        FakeProviders::start_with_chat(unsplash, openai, None).await
+    }
+
+    /// As [`Self::start`], with a chat model that answers Mermaid requests with `mermaid`.
+    pub async fn start_with_chat(
+        unsplash: Answer,
+        openai: Answer,
+        mermaid: Option<&str>,
+    ) -> std::io::Result<FakeProviders> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let seen = Arc::new(Seen::default());
@@ -80,33 +94,45 @@ impl FakeProviders {
             openai,
             seen: seen.clone(),
             picture: picture(),
+            chat_mermaid: mermaid.map(str::to_owned),
         });
+        let chat = fake.chat_mermaid.is_some();
 
         let router = Router::new()
             .route("/search/photos", get(search))
             .route("/photos/{id}/download", get(track))
             .route("/files/{name}", get(file))
             .route("/images/generations", post(generate))
+            .route("/chat/completions", post(complete))
             .with_state(fake);
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });
-        Ok(FakeProviders { base, seen, task })
+        Ok(FakeProviders {
+            base,
+            seen,
+            chat,
+            task,
+        })
     }
 
     /// The environment that points every provider this fake speaks for at it.
     pub fn env(&self) -> Vec<(String, String)> {
-        [
-            ("UNSPLASH_ACCESS_KEY", "fake-unsplash-key"),
-            ("OPENAI_API_KEY", "fake-openai-key"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .chain([
-            ("UNSPLASH_BASE_URL".to_owned(), self.base.clone()),
-            ("OPENAI_BASE_URL".to_owned(), self.base.clone()),
-        ])
-        .collect()
+        let mut keys = vec!["UNSPLASH", "OPENAI"];
+        if self.chat {
+            keys.push("LLM");
+        }
+
+        let mut env = Vec::new();
+        for name in keys {
+            let key = match name {
+                "UNSPLASH" => "UNSPLASH_ACCESS_KEY".to_owned(),
+                other => format!("{other}_API_KEY"),
+            };
+            env.push((key, format!("fake-{}-key", name.to_ascii_lowercase())));
+            env.push((format!("{name}_BASE_URL"), self.base.clone()));
+        }
+        env
     }
 }
 
@@ -226,4 +252,30 @@ async fn generate(State(fake): State<Arc<Fake>>) -> Response {
         axum::Json(json!({ "created": created, "data": [{ "b64_json": b64 }] })),
     )
         .into_response()
+}
+
+async fn complete(
+    State(fake): State<Arc<Fake>>,
+    axum::Json(request): axum::Json<serde_json::Value>,
+) -> Response {
+    let messages = request["messages"].as_array().cloned().unwrap_or_default();
+    let text = |role: &str| {
+        messages
+            .iter()
+            .find(|m| m["role"] == role)
+            .and_then(|m| m["content"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+
+    let answer = if text("system").contains("Mermaid") {
+        fake.chat_mermaid.clone().unwrap_or_default()
+    } else {
+        format!("Refined: {}", text("user"))
+    };
+    axum::Json(json!({
+        "id": "chat_fake_0001",
+        "choices": [{ "index": 0, "message": { "role": "assistant", "content": answer } }],
+    }))
+    .into_response()
 }

@@ -6,6 +6,10 @@
 //! (a content policy, a bad key, nothing found) hands over to the next one in the chain; a
 //! source that is only unavailable for now hands the whole job back to the queue, unless
 //! this is its last delivery, when the chain goes on instead.
+//!
+//! A job handed back starts its chain from the first source again on its next delivery,
+//! even if that source refused for good the time before: the job message cannot carry what
+//! earlier deliveries learnt, and the worker does not read the document's error history.
 
 use illustrator_analysis::{Credit, ImageFormat, Language, Placement, PlacementType, Source};
 use illustrator_documents::AttemptError;

@@ -269,3 +269,90 @@ async fn candidates_are_chosen_and_pictures_drawn_again() -> anyhow::Result<()> 
     server.cleanup().await;
     Ok(())
 }
+
+/// Technical enough for diagrams: code, API and server terms, and numbered steps.
+const TECHNICAL: &str = "\
+# Deploying the API server
+
+The API server reads its configuration, connects to the database and the message queue,
+and serves HTTP requests. This guide deploys it to a Kubernetes cluster with a Helm chart.
+
+## Install
+
+1. Build the container image with `docker build`.
+2. Push the image to the registry.
+3. Apply the database migrations with `sqlx migrate run`.
+4. Install the Helm chart into the cluster.
+5. Check the readiness endpoint of every pod.
+
+```sh
+docker build -t api:1.4 .
+docker push registry.local/api:1.4
+helm upgrade --install api ./chart
+kubectl rollout status deploy/api
+```
+
+## Configure
+
+The server takes `DATABASE_URL`, `NATS_URL` and `BIND` from the environment. The cache, the
+queue consumer and the HTTP router are started by `main`, and each exposes metrics.
+
+```rust
+fn main() {
+    let config = Config::from_env();
+    serve(config);
+}
+```
+";
+
+async fn illustrate_with_chat(mermaid: &str) -> anyhow::Result<(Value, String)> {
+    let picture = Answer::Picture(Duration::ZERO);
+    let fake = FakeProviders::start_with_chat(picture, picture, Some(mermaid)).await?;
+    let server = server_with(&fake).await?;
+
+    let body = json!({ "markdown": TECHNICAL, "options": { "mermaid_mode": "code" } });
+    let response = server.post("/v1/documents").json(&body).send().await?;
+    let accepted: Value = response.json().await?;
+    let id = accepted["id"].as_str().unwrap_or_default().to_owned();
+    server.wait_completed(&id).await?;
+
+    let doc = document(&server, &id).await?;
+    let text = markdown(&server, &id).await?;
+    server.cleanup().await;
+    Ok((doc, text))
+}
+
+#[tokio::test]
+async fn the_chat_model_refines_ai_prompts_and_writes_diagrams() -> anyhow::Result<()> {
+    let written = "flowchart TD\n    a[\"Written by the chat model\"] --> b[\"Drawn\"]";
+    let (doc, text) = illustrate_with_chat(written).await?;
+
+    let cover = &doc["images"][0];
+    assert_eq!(cover["type"], "cover");
+    assert_eq!(cover["candidates"][0]["source"], "dalle");
+    let prompt = cover["candidates"][0]["prompt"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(prompt.starts_with("Refined: "), "{prompt}");
+
+    assert!(text.contains("```mermaid"), "{text}");
+    assert!(text.contains("Written by the chat model"), "{text}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn mermaid_from_the_chat_model_that_does_not_parse_is_replaced_by_the_template()
+-> anyhow::Result<()> {
+    let (doc, text) = illustrate_with_chat("flowchart TD\n    a[unclosed --> b").await?;
+
+    assert!(text.contains("```mermaid"), "{text}");
+    assert!(!text.contains("unclosed"), "{text}");
+    let diagrams = doc["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["candidates"][0]["source"] == "mermaid")
+        .count();
+    assert!(diagrams > 0, "the diagrams were drawn from the template");
+    Ok(())
+}
