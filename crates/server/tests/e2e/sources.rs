@@ -34,7 +34,17 @@ async fn server_with(fake: &FakeProviders) -> anyhow::Result<TestServer> {
     .await
 }
 
+/// The document once the read model shows it settled: completed or failed, nothing pending.
 async fn document(server: &TestServer, id: &str) -> anyhow::Result<Value> {
+    document_where(server, id, |_| true).await
+}
+
+/// The document once it is settled and `wanted` holds: the read model may lag the events.
+async fn document_where(
+    server: &TestServer,
+    id: &str,
+    wanted: impl Fn(&Value) -> bool,
+) -> anyhow::Result<Value> {
     for _ in 0..100 {
         let doc: Value = server
             .get(&format!("/v1/documents/{id}"))
@@ -48,12 +58,18 @@ async fn document(server: &TestServer, id: &str) -> anyhow::Result<Value> {
             .into_iter()
             .flatten()
             .any(|i| i["status"] == "pending");
-        if settled && !pending {
+        if settled && !pending && wanted(&doc) {
             return Ok(doc);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     anyhow::bail!("document {id} did not settle")
+}
+
+fn candidates(doc: &Value, index: usize) -> usize {
+    doc["images"][index]["candidates"]
+        .as_array()
+        .map_or(0, Vec::len)
 }
 
 async fn markdown(server: &TestServer, id: &str) -> anyhow::Result<String> {
@@ -181,7 +197,7 @@ async fn candidates_are_chosen_and_pictures_drawn_again() -> anyhow::Result<()> 
     let first_round = server.wait_completed(&id).await?;
     let mut seen_up_to = first_round.last().map(|e| e.id);
 
-    let doc = document(&server, &id).await?;
+    let doc = document_where(&server, &id, |d| candidates(d, 0) == 2).await?;
     for image in doc["images"].as_array().into_iter().flatten() {
         assert_eq!(image["candidates"].as_array().map(Vec::len), Some(2));
     }
@@ -230,9 +246,12 @@ async fn candidates_are_chosen_and_pictures_drawn_again() -> anyhow::Result<()> 
     assert_eq!(generated, 2, "one event per new candidate");
     seen_up_to = second_round.last().map(|e| e.id);
 
-    let doc = document(&server, &id).await?;
-    let first = &doc["images"][0];
-    assert_eq!(first["candidates"].as_array().map(Vec::len), Some(4));
+    let doc = document_where(&server, &id, |d| candidates(d, 0) == 4).await?;
+    assert_eq!(
+        candidates(&doc, 1),
+        2,
+        "the other pictures keep their two candidates"
+    );
 
     // By type: every picture of that type gets a new generation.
     let kind = doc["images"][1]["type"]
@@ -254,7 +273,7 @@ async fn candidates_are_chosen_and_pictures_drawn_again() -> anyhow::Result<()> 
     let view: Value = by_type.json().await?;
     assert_eq!(view["status"], "generating");
     server.events(&id, seen_up_to, usize::MAX).await?;
-    let doc = document(&server, &id).await?;
+    let doc = document_where(&server, &id, |d| candidates(d, 1) == 4).await?;
     let redrawn = doc["images"]
         .as_array()
         .into_iter()
