@@ -104,6 +104,14 @@ impl<A: Aggregate> JetStreamStore<A> {
         Ok(self.inner.ns.event_subject(A::TYPE, aggregate_id))
     }
 
+    /// The context of an aggregate whose id the caller has just drawn at random, so that no
+    /// commit can exist under it yet: nothing is read. Were the id taken after all, the
+    /// commit's expected sequence of 0 would fail as a conflict and overwrite nothing.
+    pub fn fresh(&self, aggregate_id: &str) -> Result<JetStreamContext<A>, StoreError> {
+        check_token("aggregate id", aggregate_id)?;
+        Ok(new_context(aggregate_id))
+    }
+
     /// Loads an aggregate: snapshot (if any) plus the commits after it.
     pub async fn load(&self, aggregate_id: &str) -> Result<JetStreamContext<A>, StoreError> {
         let subject = self.subject(aggregate_id)?;

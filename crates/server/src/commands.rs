@@ -49,13 +49,40 @@ pub async fn execute(
     command: DocumentCommand,
     metadata: &Metadata,
 ) -> Result<Vec<EventEnvelope<Document>>, CommandError> {
+    run(store, id, command, metadata, false).await
+}
+
+/// As [`execute`], for a document whose id was just drawn at random: the first attempt
+/// reads nothing, since no event can exist under a new id.
+pub async fn execute_new(
+    store: &JetStreamStore<Document>,
+    id: DocumentId,
+    command: DocumentCommand,
+    metadata: &Metadata,
+) -> Result<Vec<EventEnvelope<Document>>, CommandError> {
+    run(store, id, command, metadata, true).await
+}
+
+async fn run(
+    store: &JetStreamStore<Document>,
+    id: DocumentId,
+    command: DocumentCommand,
+    metadata: &Metadata,
+    new: bool,
+) -> Result<Vec<EventEnvelope<Document>>, CommandError> {
     let aggregate_id = id.to_string();
 
-    for _ in 0..ATTEMPTS {
-        let mut context = store
-            .load_aggregate(&aggregate_id)
-            .await
-            .map_err(store_error)?;
+    for attempt in 0..ATTEMPTS {
+        let mut context = if new && attempt == 0 {
+            store
+                .fresh(&aggregate_id)
+                .map_err(|e| store_error(e.into()))?
+        } else {
+            store
+                .load_aggregate(&aggregate_id)
+                .await
+                .map_err(store_error)?
+        };
 
         let sink = EventSink::default();
         context

@@ -182,7 +182,12 @@ pub async fn submit(
     };
     let command = DocumentCommand::Illustrate(context, Box::new(command));
 
-    let replay = match commands::execute(&app.documents, id, command, &metadata).await {
+    let executed = if idempotency_key.is_some() {
+        commands::execute(&app.documents, id, command, &metadata).await
+    } else {
+        commands::execute_new(&app.documents, id, command, &metadata).await
+    };
+    let replay = match executed {
         Ok(_) => false,
         Err(CommandError::Rejected(DocumentError::AlreadySubmitted))
             if idempotency_key.is_some() =>
