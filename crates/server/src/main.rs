@@ -5,6 +5,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use illustrator_server::{App, Components, Config, projector, setup, telemetry};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "illustrator", version, about = "Markdown Illustrator server")]
 struct Cli {
