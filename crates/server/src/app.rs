@@ -10,6 +10,7 @@ use illustrator_eventstore::{EventLog, JetStreamStore, Namespace, StoreConfig};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
+use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::objects::Bucket;
 
@@ -29,6 +30,7 @@ pub struct Inner {
     pub db: PgPool,
     pub articles: Bucket,
     pub images: Bucket,
+    pub accounts: Accounts,
 }
 
 impl std::ops::Deref for App {
@@ -70,6 +72,8 @@ impl App {
             .await
             .context("opening the images bucket (run `illustrator setup-nats`)")?;
 
+        let accounts = Accounts::open(&js, &ns, config.accounts.clone(), db.clone()).await?;
+
         let inner = Inner {
             config,
             nats,
@@ -80,6 +84,7 @@ impl App {
             db,
             articles,
             images,
+            accounts,
         };
         Ok(App {
             inner: Arc::new(inner),

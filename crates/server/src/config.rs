@@ -52,6 +52,8 @@ pub struct Config {
     /// `ILLUSTRATOR_PUBLIC_URL`: how clients reach this server, for the links it hands out
     /// (default: relative links).
     pub public_url: Option<String>,
+    /// Accounts, sessions, mail, OAuth and rate limits (`crate::accounts::config`).
+    pub accounts: crate::accounts::AccountsConfig,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -94,6 +96,7 @@ impl Config {
             worker_concurrency: parsed("ILLUSTRATOR_WORKER_CONCURRENCY", 16)?,
             noop_render,
             public_url: var("ILLUSTRATOR_PUBLIC_URL"),
+            accounts: crate::accounts::AccountsConfig::from_env()?,
         })
     }
 }

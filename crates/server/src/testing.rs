@@ -23,6 +23,20 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// A further server process on the streams and database of a [`LocalServer`].
+pub struct Replica {
+    pub base: String,
+    pub app: App,
+    running: Running,
+}
+
+impl Replica {
+    pub async fn stop(self) {
+        self.running.stop().await;
+        self.app.db.close().await;
+    }
+}
+
 pub struct LocalServer {
     /// `http://127.0.0.1:PORT`
     pub base: String,
@@ -37,6 +51,15 @@ pub struct LocalServer {
 
 impl LocalServer {
     pub async fn start(components: Components) -> anyhow::Result<LocalServer> {
+        LocalServer::start_tuned(components, |_| {}).await
+    }
+
+    /// Like `start`, with the configuration changed by `tune` first (OAuth endpoints of a
+    /// fake provider, lower rate limits, ...).
+    pub async fn start_tuned(
+        components: Components,
+        tune: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<LocalServer> {
         let suffix = &uuid::Uuid::new_v4().simple().to_string()[..12];
         let key = format!("test-key-{suffix}");
 
@@ -49,6 +72,11 @@ impl LocalServer {
         config.bootstrap_key = Some(Secret::new(key.clone()));
         config.public_url = None;
         config.worker_concurrency = 4;
+        config.accounts.mail_dir = std::env::temp_dir().join(format!("mi-mail-{suffix}"));
+        // Cheap hashes keep the suites fast; the default stays at OWASP's minimum.
+        config.accounts.argon2_memory_kib = 1024;
+        config.accounts.argon2_iterations = 1;
+        tune(&mut config);
 
         setup::migrate(&config).await?;
         let topology = setup::setup_nats(&config, false, Some(TEST_MAX_BYTES)).await?;
@@ -90,9 +118,25 @@ impl LocalServer {
         }
     }
 
-    /// Removes the namespace's streams and buckets and the database.
+    /// Another process's worth of `components` on the same streams, buckets and database,
+    /// as a second replica behind a load balancer would be. Stop it before `cleanup`.
+    pub async fn replica(&self, components: Components) -> anyhow::Result<Replica> {
+        let app = App::connect(self.config.clone()).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let running = crate::start(app.clone(), components, Some(listener)).await?;
+        let addr = running.addr.context("no address")?;
+
+        Ok(Replica {
+            base: format!("http://{addr}"),
+            app,
+            running,
+        })
+    }
+
+    /// Removes the namespace's streams and buckets, the database and the mail folder.
     pub async fn cleanup(mut self) {
         self.stop().await;
+        let _ = std::fs::remove_dir_all(&self.config.accounts.mail_dir);
 
         let js = &self.app.js;
         for stream in &self.topology.streams {
