@@ -78,10 +78,6 @@ pub async fn register(
 ) -> Result<AccountId, AccountsError> {
     let email = email(address)?;
     password::check(&password_text)?;
-    accounts
-        .limiter
-        .hit("mail", &email, accounts.config.mail)
-        .await?;
     let hash = password::hash(password_text, accounts.cost()).await?;
 
     let id = AccountId::new();
@@ -110,15 +106,28 @@ pub async fn register(
     }
     tracing::info!(user_id = %id, "account registered");
 
+    if let Err(error) = mail_verification(accounts, id, &email, base).await {
+        tracing::error!(user_id = %id, error = %error, "verification mail not sent");
+    }
+    Ok(id)
+}
+
+async fn mail_verification(
+    accounts: &Accounts,
+    id: AccountId,
+    email: &str,
+    base: &str,
+) -> Result<(), AccountsError> {
+    accounts
+        .limiter
+        .hit("mail", email, accounts.config.mail)
+        .await?;
     let token = accounts
         .tokens
         .issue(Purpose::VerifyEmail, Some(id), 0, Vec::new(), VERIFY_TTL)
         .await?;
     let link = format!("{base}/v1/auth/verify?token={token}");
-    if let Err(error) = accounts.mailer.send(MailKind::Verify, &email, &link).await {
-        tracing::error!(user_id = %id, error = %error, "verification mail not sent");
-    }
-    Ok(id)
+    accounts.mailer.send(MailKind::Verify, email, &link).await
 }
 
 pub async fn verify(
