@@ -73,6 +73,12 @@ impl App {
             .context("opening the images bucket (run `illustrator setup-nats`)")?;
 
         let accounts = Accounts::open(&js, &ns, config.accounts.clone(), db.clone()).await?;
+        if config.bootstrap_key.is_some() {
+            accounts
+                .seed_bootstrap()
+                .await
+                .context("seeding the bootstrap superadmin")?;
+        }
 
         let inner = Inner {
             config,

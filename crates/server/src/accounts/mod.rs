@@ -149,20 +149,27 @@ impl Accounts {
         ))
     }
 
-    /// The bootstrap key acts as the seeded superadmin, whose account is made on first use.
-    async fn bootstrap_principal(&self) -> Result<Option<Principal>, AccountsError> {
-        let id = AccountId::bootstrap();
+    /// Makes the superadmin account the bootstrap key acts as, unless it exists. Every
+    /// process with a bootstrap key does this at start; replicas racing here all succeed.
+    pub async fn seed_bootstrap(&self) -> Result<(), AccountsError> {
         if !self.bootstrap_seeded.load(Ordering::Relaxed) {
-            self.seed_bootstrap(id).await?;
+            self.seed_account(AccountId::bootstrap()).await?;
             self.bootstrap_seeded.store(true, Ordering::Relaxed);
         }
+        Ok(())
+    }
+
+    /// The bootstrap key acts as the seeded superadmin.
+    async fn bootstrap_principal(&self) -> Result<Option<Principal>, AccountsError> {
+        let id = AccountId::bootstrap();
+        self.seed_bootstrap().await?;
 
         let account = command::load(&self.store, id).await?;
         let scopes = Scope::ALL.to_vec();
         Ok(account.and_then(|a| Principal::of(&a, Credential::Bootstrap, scopes)))
     }
 
-    async fn seed_bootstrap(&self, id: AccountId) -> Result<(), AccountsError> {
+    async fn seed_account(&self, id: AccountId) -> Result<(), AccountsError> {
         if command::load(&self.store, id).await?.is_some() {
             return Ok(());
         }
