@@ -47,7 +47,8 @@ impl Mailer {
                 config.mail_dir.display()
             )
         })?;
-        tracing::info!(mail_dir = %config.mail_dir.display(), "account mail is written as .eml files");
+        let mail_dir = config.mail_dir.display();
+        tracing::info!(mail_dir = %mail_dir, "account mail is written as .eml files");
         Ok(Mailer::Files {
             transport: AsyncFileTransport::new(&config.mail_dir),
             from,

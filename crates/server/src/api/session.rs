@@ -11,6 +11,7 @@ use super::auth::{Allowed, ClientIp, Credential, Read, SESSION_COOKIE, presented
 use super::{ApiJson, RequestContext};
 use crate::accounts::command;
 use crate::accounts::flows::{self, AccountView};
+use crate::accounts::password_flows;
 use crate::app::App;
 use crate::error::ApiError;
 
@@ -162,7 +163,7 @@ pub async fn password_reset(
     State(app): State<App>,
     ApiJson(request): ApiJson<EmailRequest>,
 ) -> Result<Response, ApiError> {
-    flows::request_reset(&app.accounts, &request.email, &mail_base(&app)).await?;
+    password_flows::request_reset(&app.accounts, &request.email, &mail_base(&app)).await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
@@ -174,7 +175,7 @@ pub async fn password_reset_confirm(
     ctx: RequestContext,
     ApiJson(request): ApiJson<ResetRequest>,
 ) -> Result<Response, ApiError> {
-    flows::confirm_reset(
+    password_flows::confirm_reset(
         &app.accounts,
         &ctx.correlation_id,
         &request.token,
@@ -208,7 +209,7 @@ pub async fn change_password(
     if principal.credential != Credential::Session {
         return Err(ApiError::Forbidden);
     }
-    flows::change_password(
+    password_flows::change_password(
         &app.accounts,
         &principal,
         &ctx.correlation_id,

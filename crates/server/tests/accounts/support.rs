@@ -11,6 +11,10 @@ use serde_json::{Value, json};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// Everything at debug, except the chattiest libraries.
+const FILTER: &str = "debug,async_nats=info,sqlx=warn,hyper=info,h2=info,rustls=info,\
+                      reqwest=info,tower=info,lettre=info";
+
 /// Every log line the suite's servers write, for the test that looks for secrets in them.
 pub fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
     static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
@@ -18,7 +22,7 @@ pub fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
         let buffer = Arc::new(Mutex::new(Vec::new()));
         let writer = Capture(Arc::clone(&buffer));
         let subscriber = tracing_subscriber::fmt()
-            .with_env_filter("debug,async_nats=info,sqlx=warn,hyper=info,h2=info,rustls=info,reqwest=info,tower=info,lettre=info")
+            .with_env_filter(FILTER)
             .with_writer(move || writer.clone())
             .json()
             .finish();

@@ -69,7 +69,8 @@ async fn limits_hold_across_three_replicas() -> anyhow::Result<()> {
     );
 
     // Submissions: four per minute for this user, whichever replica takes them.
-    let article = json!({ "markdown": "# Limits\n\nA short article.\n\n## Part\n\nMore text.\n", "source": "card" });
+    let markdown = "# Limits\n\nA short article.\n\n## Part\n\nMore text.\n";
+    let article = json!({ "markdown": markdown, "source": "card" });
     let mut accepted = Vec::new();
     for n in 0..4 {
         let response = post(
