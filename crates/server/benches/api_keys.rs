@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use illustrator_accounts::{AccountCommand, AccountId, Register, Role, Scope};
 use illustrator_server::accounts::command::{self, Actor};
-use illustrator_server::accounts::keys;
+use illustrator_server::accounts::{keys, password};
 use illustrator_server::testing::LocalServer;
 use illustrator_server::{App, Components};
 
@@ -84,6 +84,26 @@ async fn measure(app: &App, keys: &[String], label: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// What one password hash costs at the default (OWASP minimum) parameters.
+async fn hash_cost() -> anyhow::Result<()> {
+    let cost = password::Cost {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+    };
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let began = Instant::now();
+        password::hash("a benchmark passphrase".into(), cost).await?;
+        times.push(began.elapsed());
+    }
+    times.sort();
+    println!(
+        "argon2id (19 MiB, 2 passes): median {:?} over 10 hashes",
+        percentile(&times, 0.5)
+    );
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -101,7 +121,8 @@ fn main() -> anyhow::Result<()> {
             let mut config = server.config.clone();
             config.accounts.auth_cache_ttl = Duration::ZERO;
             let uncached = App::connect(config).await?;
-            measure(&uncached, &keys, "no cache").await
+            measure(&uncached, &keys, "no cache").await?;
+            hash_cost().await
         }
         .await;
         server.cleanup().await;
