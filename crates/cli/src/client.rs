@@ -8,7 +8,7 @@ pub struct ServerArgs {
     /// The server to talk to.
     #[arg(long, env = "MI_SERVER", default_value = "http://127.0.0.1:8080")]
     pub server: String,
-    /// The API key to send.
+    /// The API key or session token to send (default: the session `mi login` stored).
     #[arg(long, env = "MI_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
 }
@@ -24,10 +24,15 @@ impl Client {
         let http = reqwest::Client::builder()
             .user_agent(concat!("mi/", env!("CARGO_PKG_VERSION")))
             .build()?;
+        let server = args.server.trim_end_matches('/').to_owned();
+        let api_key = args
+            .api_key
+            .clone()
+            .or_else(|| crate::credentials::load(&server));
         Ok(Client {
             http,
-            server: args.server.trim_end_matches('/').to_owned(),
-            api_key: args.api_key.clone(),
+            server,
+            api_key,
         })
     }
 

@@ -1,6 +1,8 @@
 //! `mi`, the Markdown Illustrator command-line client.
 
+mod account;
 mod client;
+mod credentials;
 mod illustrate;
 mod plan;
 mod sse;
@@ -22,6 +24,13 @@ enum Command {
     Illustrate(illustrate::IllustrateArgs),
     /// Draw pictures of a document again.
     Regenerate(illustrate::RegenerateArgs),
+    /// Log in with email and password; the session is kept for the next commands.
+    Login(account::LoginArgs),
+    /// End the stored session.
+    Logout(client::ServerArgs),
+    /// Make, list and revoke API keys.
+    #[command(subcommand)]
+    Keys(account::KeysCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -31,6 +40,9 @@ fn main() -> anyhow::Result<()> {
         Command::Plan(args) => plan::run(args),
         Command::Illustrate(args) => runtime()?.block_on(illustrate::run(args)),
         Command::Regenerate(args) => runtime()?.block_on(illustrate::regenerate(args)),
+        Command::Login(args) => runtime()?.block_on(account::login(args)),
+        Command::Logout(args) => runtime()?.block_on(account::logout(args)),
+        Command::Keys(command) => runtime()?.block_on(account::keys(command)),
     }
 }
 

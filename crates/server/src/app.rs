@@ -12,6 +12,7 @@ use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use tokio::sync::Semaphore;
 
+use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::objects::Bucket;
 use crate::worker::ProviderLimits;
@@ -39,6 +40,7 @@ pub struct Inner {
     pub provider_limits: ProviderLimits,
     /// One offline drawing per core at a time, however many jobs are in flight.
     pub render_slots: Semaphore,
+    pub accounts: Accounts,
 }
 
 impl std::ops::Deref for App {
@@ -95,6 +97,13 @@ impl App {
             config.provider_rate_per_minute,
         );
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let accounts = Accounts::open(&js, &ns, config.accounts.clone(), db.clone()).await?;
+        if config.bootstrap_key.is_some() {
+            accounts
+                .seed_bootstrap()
+                .await
+                .context("seeding the bootstrap superadmin")?;
+        }
 
         let inner = Inner {
             config,
@@ -110,6 +119,7 @@ impl App {
             llm,
             provider_limits,
             render_slots: Semaphore::new(cores),
+            accounts,
         };
         Ok(App {
             inner: Arc::new(inner),

@@ -62,6 +62,8 @@ pub struct Config {
     /// `ILLUSTRATOR_PROVIDER_RATE`: calls started per minute per provider, across every
     /// worker replica (120).
     pub provider_rate_per_minute: u32,
+    /// Accounts, sessions, mail, OAuth and rate limits (`crate::accounts::config`).
+    pub accounts: crate::accounts::AccountsConfig,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -107,6 +109,7 @@ impl Config {
             providers: ProviderConfig::from_env(),
             provider_concurrency: parsed("ILLUSTRATOR_PROVIDER_CONCURRENCY", 32)?,
             provider_rate_per_minute: parsed("ILLUSTRATOR_PROVIDER_RATE", 120)?,
+            accounts: crate::accounts::AccountsConfig::from_env()?,
         })
     }
 }

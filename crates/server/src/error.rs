@@ -3,7 +3,10 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use illustrator_accounts::AccountError;
 use serde_json::json;
+
+use crate::accounts::AccountsError;
 
 /// What the API answers when a request cannot be served.
 #[derive(Debug, thiserror::Error)]
@@ -11,10 +14,16 @@ pub enum ApiError {
     /// The request is malformed or breaks a rule; `code` is a stable machine-readable word.
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
-    #[error("an API key is required")]
+    #[error("an API key or a session is required")]
     Unauthorized,
+    /// A login with a wrong email or password.
+    #[error("{0}")]
+    InvalidCredentials(String),
     #[error("not allowed")]
     Forbidden,
+    /// Not allowed for a reason the client can act on (`disabled`, `email_unverified`).
+    #[error("{message}")]
+    Denied { code: &'static str, message: String },
     #[error("not found")]
     NotFound,
     #[error("{0}")]
@@ -47,7 +56,9 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::InvalidCredentials(_) => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Denied { code, .. } => (StatusCode::FORBIDDEN, code),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
@@ -97,6 +108,41 @@ impl From<JsonRejection> for ApiError {
                 "send the body as application/json",
             ),
             other => ApiError::bad("invalid_json", other.body_text()),
+        }
+    }
+}
+
+impl From<AccountsError> for ApiError {
+    fn from(error: AccountsError) -> ApiError {
+        let message = error.to_string();
+        match error {
+            AccountsError::Invalid(_) => ApiError::bad("invalid", message),
+            AccountsError::EmailTaken | AccountsError::Conflict => ApiError::Conflict(message),
+            AccountsError::BadCredentials => ApiError::InvalidCredentials(message),
+            AccountsError::BadToken => ApiError::bad("invalid_token", message),
+            AccountsError::Disabled | AccountsError::Rejected(AccountError::Disabled) => {
+                ApiError::Denied {
+                    code: "disabled",
+                    message,
+                }
+            }
+            AccountsError::Unverified => ApiError::Denied {
+                code: "email_unverified",
+                message,
+            },
+            AccountsError::Forbidden => ApiError::Forbidden,
+            AccountsError::NotFound
+            | AccountsError::Rejected(AccountError::NotFound | AccountError::NoSuchKey) => {
+                ApiError::NotFound
+            }
+            AccountsError::Throttled { retry_after } => ApiError::TooManyRequests {
+                message,
+                retry_after,
+            },
+            AccountsError::Rejected(_) => ApiError::bad("rejected", message),
+            AccountsError::OAuth(_) => ApiError::bad("oauth_failed", message),
+            AccountsError::Mail(_) | AccountsError::Store { .. } => ApiError::Unavailable(message),
+            AccountsError::Internal(_) => ApiError::Internal(message),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The illustrator server: the HTTP API, generator workers, projectors and the SSE push
 //! service, as a library so that tests build the same application the binary runs.
 
+pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod commands;

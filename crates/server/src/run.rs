@@ -7,7 +7,7 @@ use tokio::sync::watch;
 
 use crate::api;
 use crate::app::App;
-use crate::projector::{self, DocumentsProjection};
+use crate::projector::{self, AccountsProjection, DocumentsProjection};
 use crate::push::Hub;
 use crate::worker;
 
@@ -56,7 +56,12 @@ pub async fn start(
     if components.projector {
         let app = app.clone();
         let stop = stop.clone();
-        tasks.spawn(projector::supervise(app, DocumentsProjection, stop));
+        tasks.spawn(projector::supervise(
+            app.clone(),
+            DocumentsProjection,
+            stop.clone(),
+        ));
+        tasks.spawn(projector::supervise(app, AccountsProjection, stop));
     }
 
     if components.worker {
@@ -84,6 +89,9 @@ pub async fn start(
     if components.api {
         router = router.merge(api::api_router(app.clone()));
     }
+    if components.api || components.push {
+        tasks.spawn(api::follow_account_changes(app.clone(), stop.clone()));
+    }
     if components.push {
         let hub = Arc::new(Hub::default());
         hub.start(app.clone(), stop.clone());
@@ -103,6 +111,7 @@ pub async fn start(
             let graceful = async move {
                 let _ = stop.wait_for(|s| *s).await;
             };
+            let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
             let served = axum::serve(listener, router)
                 .with_graceful_shutdown(graceful)
                 .await;

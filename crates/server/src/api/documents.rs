@@ -14,7 +14,7 @@ use illustrator_documents::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::auth::Principal;
+use super::auth::{Allowed, Illustrate, Principal, Read};
 use super::views::{DocumentView, image_url};
 use super::{RequestContext, read_model};
 use crate::app::App;
@@ -119,12 +119,16 @@ fn read_submission(
               (status = 413)))]
 pub async fn submit(
     State(app): State<App>,
-    principal: Principal,
+    principal: Allowed<Illustrate>,
     ctx: RequestContext,
     Query(query): Query<SubmitQuery>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let accounts = &app.accounts;
+    let rate = accounts.config.submit;
+    accounts.limiter.hit("submit", &principal.id, rate).await?;
+
     let limit = app.config.max_article_bytes;
     let body = body.map_err(|_| too_large(limit))?;
     let request = read_submission(&headers, query, body)?;
@@ -266,7 +270,7 @@ pub async fn visible_document(
     responses((status = 200, body = DocumentView), (status = 404)))]
 pub async fn get_document(
     State(app): State<App>,
-    principal: Principal,
+    principal: Allowed<Read>,
     Path(id): Path<String>,
 ) -> Result<axum::Json<DocumentView>, ApiError> {
     let id = parse_id(&id)?;
@@ -293,7 +297,7 @@ pub async fn get_document(
     responses((status = 200, content_type = "text/markdown"), (status = 404)))]
 pub async fn get_markdown(
     State(app): State<App>,
-    principal: Principal,
+    principal: Allowed<Read>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;

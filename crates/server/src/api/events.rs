@@ -15,7 +15,7 @@ use futures::{Stream, StreamExt, stream};
 use illustrator_eventstore::Commit;
 use tokio_stream::wrappers::BroadcastStream;
 
-use super::auth::Principal;
+use super::auth::{Allowed, Read};
 use super::documents::{parse_id, visible_document};
 use crate::app::App;
 use crate::error::ApiError;
@@ -82,7 +82,7 @@ pub async fn events(
     State(app): State<App>,
     axum::Extension(hub): axum::Extension<Arc<Hub>>,
     axum::Extension(shutdown): axum::Extension<tokio::sync::watch::Receiver<bool>>,
-    principal: Principal,
+    principal: Allowed<Read>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {

@@ -9,7 +9,7 @@ use illustrator_documents::{CommandContext, DocumentCommand, DocumentId, SlotSta
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::auth::Principal;
+use super::auth::{Allowed, Illustrate, Principal, Read};
 use super::documents::{command_error, parse_id, visible_document};
 use super::views::DocumentView;
 use super::{ApiJson, RequestContext, read_model};
@@ -28,7 +28,7 @@ fn document_of_image(image_id: &str) -> Option<DocumentId> {
     responses((status = 200, description = "image bytes"), (status = 404)))]
 pub async fn get_image(
     State(app): State<App>,
-    principal: Principal,
+    principal: Allowed<Read>,
     Path(image_id): Path<String>,
 ) -> Result<Response, ApiError> {
     let found = read_model::image(&app.db, &image_id)
@@ -117,13 +117,18 @@ async fn run(
     responses((status = 202, body = DocumentView), (status = 400), (status = 404)))]
 pub async fn regenerate(
     State(app): State<App>,
-    principal: Principal,
+    principal: Allowed<Illustrate>,
     ctx: RequestContext,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<RegenerateRequest>,
 ) -> Result<(StatusCode, axum::Json<DocumentView>), ApiError> {
     let id = parse_id(&id)?;
     let document = visible_document(&app, &principal, id).await?;
+    let rate = app.accounts.config.regenerate;
+    app.accounts
+        .limiter
+        .hit("regenerate", &principal.id, rate)
+        .await?;
 
     let indexes: Vec<u32> = match (request.index, request.kind.as_deref(), request.failed) {
         (Some(index), None, None) => vec![index],
@@ -167,7 +172,7 @@ pub async fn regenerate(
     responses((status = 200, body = DocumentView), (status = 400), (status = 404)))]
 pub async fn select(
     State(app): State<App>,
-    principal: Principal,
+    principal: Allowed<Illustrate>,
     ctx: RequestContext,
     Path((id, index)): Path<(String, u32)>,
     ApiJson(request): ApiJson<SelectRequest>,

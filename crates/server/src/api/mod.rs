@@ -1,11 +1,15 @@
 //! The HTTP API (v1): routes, the request context, and the middleware around them.
 
-mod auth;
+mod admin;
+pub mod auth;
 mod documents;
 mod events;
 mod images;
+mod keys;
+mod oauth;
 mod ops;
 mod read_model;
+mod session;
 mod views;
 
 use std::sync::Arc;
@@ -16,7 +20,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::{Extension, Router};
 use tokio::sync::watch;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -25,7 +29,7 @@ use crate::app::App;
 use crate::error::{ApiError, HiddenError};
 use crate::push::Hub;
 
-pub use auth::Principal;
+pub use auth::{Allowed, Principal};
 pub use ops::ApiDoc;
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -55,10 +59,11 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     }
 }
 
-/// The document routes; `serve` and `api` mount them.
+/// The document, account and admin routes; `serve` and `api` mount them.
 pub fn api_router(app: App) -> Router {
     let body_limit = app.config.max_article_bytes + 64 * 1024;
     Router::new()
+        .merge(account_routes())
         .route("/v1/documents", post(documents::submit))
         .route("/v1/documents/{id}", get(documents::get_document))
         .route("/v1/documents/{id}/markdown", get(documents::get_markdown))
@@ -70,6 +75,34 @@ pub fn api_router(app: App) -> Router {
         .route("/v1/images/{id}", get(images::get_image))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .with_state(app)
+}
+
+fn account_routes() -> Router<App> {
+    let oauth = "/v1/auth/oauth/{provider}";
+    Router::new()
+        .route("/v1/auth/register", post(session::register))
+        .route("/v1/auth/verify", post(session::verify))
+        .route("/v1/auth/login", post(session::login))
+        .route("/v1/auth/logout", post(session::logout))
+        .route("/v1/auth/password-reset", post(session::password_reset))
+        .route(
+            "/v1/auth/password-reset/confirm",
+            post(session::password_reset_confirm),
+        )
+        .route(&format!("{oauth}/start"), get(oauth::start))
+        .route(&format!("{oauth}/callback"), get(oauth::callback))
+        .route("/v1/me", get(session::me))
+        .route("/v1/me/password", post(session::change_password))
+        .route("/v1/api-keys", post(keys::create).get(keys::list))
+        .route("/v1/api-keys/{id}", delete(keys::revoke))
+        .route("/v1/admin/users", get(admin::list))
+        .route("/v1/admin/users/{id}", patch(admin::change))
+}
+
+/// Keeps this process's credential cache in step with account changes until shutdown.
+pub async fn follow_account_changes(app: App, shutdown: watch::Receiver<bool>) {
+    let cache = Arc::clone(&app.accounts.cache);
+    crate::accounts::follow_changes(app.log.clone(), app.ns.clone(), cache, shutdown).await;
 }
 
 /// The SSE route; `serve` and `push` mount it.

@@ -4,6 +4,7 @@
 //! transaction as its rows, so replicas may run side by side and a crash never applies a
 //! commit twice or skips one.
 
+mod accounts;
 mod documents;
 
 use std::time::Duration;
@@ -15,6 +16,7 @@ use tokio::sync::watch;
 
 use crate::app::App;
 
+pub use accounts::AccountsProjection;
 pub use documents::DocumentsProjection;
 
 /// Commits applied in one transaction at most, when the stream has that many ready.
@@ -40,7 +42,7 @@ pub enum ProjectorError {
         expected: u64,
         found: u64,
     },
-    #[error("unknown projection {0}; known: documents")]
+    #[error("unknown projection {0}; known: documents, accounts")]
     Unknown(String),
 }
 
@@ -179,6 +181,7 @@ pub async fn supervise<P: Projection>(app: App, projection: P, shutdown: watch::
 pub async fn rebuild(app: &App, name: &str) -> Result<u64, ProjectorError> {
     match name {
         DocumentsProjection::NAME => rebuild_one(app, &DocumentsProjection).await,
+        AccountsProjection::NAME => rebuild_one(app, &AccountsProjection).await,
         other => Err(ProjectorError::Unknown(other.to_owned())),
     }
 }

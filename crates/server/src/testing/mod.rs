@@ -27,6 +27,20 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// A further server process on the streams and database of a [`LocalServer`].
+pub struct Replica {
+    pub base: String,
+    pub app: App,
+    running: Running,
+}
+
+impl Replica {
+    pub async fn stop(self) {
+        self.running.stop().await;
+        self.app.db.close().await;
+    }
+}
+
 pub struct LocalServer {
     /// `http://127.0.0.1:PORT`
     pub base: String,
@@ -44,7 +58,8 @@ impl LocalServer {
         LocalServer::start_with(components, |_| {}).await
     }
 
-    /// Starts with the test's own changes to the configuration, e.g. fake providers.
+    /// Starts with the test's own changes to the configuration, e.g. fake providers,
+    /// a fake OAuth provider's endpoints or lower rate limits.
     pub async fn start_with(
         components: Components,
         change: impl FnOnce(&mut Config),
@@ -61,6 +76,10 @@ impl LocalServer {
         config.bootstrap_key = Some(Secret::new(key.clone()));
         config.public_url = None;
         config.worker_concurrency = 4;
+        config.accounts.mail_dir = std::env::temp_dir().join(format!("mi-mail-{suffix}"));
+        // Cheap hashes keep the suites fast; the default stays at OWASP's minimum.
+        config.accounts.argon2_memory_kib = 1024;
+        config.accounts.argon2_iterations = 1;
         change(&mut config);
 
         setup::migrate(&config).await?;
@@ -103,9 +122,25 @@ impl LocalServer {
         }
     }
 
-    /// Removes the namespace's streams and buckets and the database.
+    /// Another process's worth of `components` on the same streams, buckets and database,
+    /// as a second replica behind a load balancer would be. Stop it before `cleanup`.
+    pub async fn replica(&self, components: Components) -> anyhow::Result<Replica> {
+        let app = App::connect(self.config.clone()).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let running = crate::start(app.clone(), components, Some(listener)).await?;
+        let addr = running.addr.context("no address")?;
+
+        Ok(Replica {
+            base: format!("http://{addr}"),
+            app,
+            running,
+        })
+    }
+
+    /// Removes the namespace's streams and buckets, the database and the mail folder.
     pub async fn cleanup(mut self) {
         self.stop().await;
+        let _ = std::fs::remove_dir_all(&self.config.accounts.mail_dir);
 
         let js = &self.app.js;
         for stream in &self.topology.streams {

@@ -17,6 +17,13 @@ fn the_committed_command_schemas_match_the_rust_types() {
         ("SubmitRequest", "illustrate-document"),
         ("RegenerateRequest", "regenerate"),
         ("SelectRequest", "select-candidate"),
+        ("Credentials", "register-or-login"),
+        ("TokenRequest", "verify-email"),
+        ("EmailRequest", "request-password-reset"),
+        ("ResetRequest", "reset-password"),
+        ("PasswordChange", "change-password"),
+        ("CreateKey", "create-api-key"),
+        ("UserChange", "change-user"),
     ] {
         let schema = &schemas[command];
         assert!(

@@ -1,0 +1,66 @@
+//! What may be asked of an account. Imperatives, one enum.
+//!
+//! Hashing, random draws and the clock stay at the edge: commands carry their results.
+
+use chrono::{DateTime, Utc};
+
+use crate::access::{Role, Scope};
+use crate::events::EventMeta;
+use crate::ids::{AccountId, KeyId};
+
+/// Who asks, when, and for which request; it becomes every resulting event's `meta`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandContext {
+    pub actor: String,
+    pub correlation_id: String,
+    pub at: DateTime<Utc>,
+}
+
+impl CommandContext {
+    pub fn meta(&self) -> EventMeta {
+        EventMeta {
+            at: self.at,
+            actor: self.actor.clone(),
+            correlation_id: self.correlation_id.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Register {
+    pub account_id: AccountId,
+    /// Already normalized by the edge, which reserved it.
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub role: Role,
+    pub via: String,
+    /// The address is known to belong to the user (a verified OAuth email, the bootstrap).
+    pub verified: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct IssueApiKey {
+    pub key_id: KeyId,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    pub secret_sha256: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum AccountCommand {
+    Register(CommandContext, Box<Register>),
+    /// Marks the email verified; a no-op when it already is.
+    VerifyEmail(CommandContext),
+    ChangePassword(CommandContext, String),
+    /// A no-op when the account already has the role.
+    ChangeRole(CommandContext, Role),
+    SetDisabled(CommandContext, bool),
+    LinkIdentity {
+        ctx: CommandContext,
+        provider: String,
+        subject: String,
+    },
+    IssueApiKey(CommandContext, IssueApiKey),
+    /// Revokes a key; a no-op when it already is revoked.
+    RevokeApiKey(CommandContext, KeyId),
+}

@@ -1,0 +1,145 @@
+//! `mi login`, `mi keys create|list|revoke` and `mi logout` against a real server.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use illustrator_server::Components;
+use illustrator_server::testing::LocalServer;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "a long enough passphrase";
+
+fn mi(server: &LocalServer, config: &Path, args: &[&str], stdin: &str) -> anyhow::Result<Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mi"))
+        .args(args)
+        .env("MI_SERVER", &server.base)
+        .env("MI_CONFIG_DIR", config)
+        .env_remove("MI_API_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes())?;
+    }
+    let output = child.wait_with_output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "mi {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(output)
+}
+
+/// Registers an account and follows the verification link from the mail sink.
+async fn verified_account(server: &LocalServer, email: &str) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    let body = json!({ "email": email, "password": PASSWORD });
+    let registered = http
+        .post(format!("{}/v1/auth/register", server.base))
+        .json(&body)
+        .send()
+        .await?;
+    anyhow::ensure!(
+        registered.status() == 201,
+        "register: {}",
+        registered.status()
+    );
+
+    let mut token = None;
+    for entry in std::fs::read_dir(&server.config.accounts.mail_dir)? {
+        let text = std::fs::read_to_string(entry?.path())?;
+        if let Some(at) = text.find("token=").filter(|_| text.contains(email)) {
+            token = Some(text[at + 6..at + 70].to_owned());
+        }
+    }
+    let token = token.ok_or_else(|| anyhow::anyhow!("no verification mail"))?;
+    let verified = http
+        .post(format!("{}/v1/auth/verify", server.base))
+        .json(&json!({ "token": token }))
+        .send()
+        .await?;
+    anyhow::ensure!(verified.status() == 200, "verify: {}", verified.status());
+    Ok(())
+}
+
+async fn me_status(server: &LocalServer, credential: &str) -> anyhow::Result<u16> {
+    let response = reqwest::Client::new()
+        .get(format!("{}/v1/me", server.base))
+        .bearer_auth(credential)
+        .send()
+        .await?;
+    Ok(response.status().as_u16())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mi_logs_in_and_manages_keys() -> anyhow::Result<()> {
+    let server = LocalServer::start(Components {
+        api: true,
+        ..Default::default()
+    })
+    .await?;
+    let config = std::env::temp_dir().join(format!("mi-config-{}", std::process::id()));
+    let email = format!("cli-{}@example.org", std::process::id());
+    verified_account(&server, &email).await?;
+
+    mi(
+        &server,
+        &config,
+        &["login", "--email", &email],
+        &format!("{PASSWORD}\n"),
+    )?;
+    let stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(config.join("credentials.json"))?)?;
+    let session = stored["token"].as_str().unwrap_or_default().to_owned();
+    assert!(session.starts_with("mis_"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(config.join("credentials.json"))?
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the stored session is readable by others");
+    }
+
+    let created = mi(
+        &server,
+        &config,
+        &["keys", "create", "laptop", "--scope", "read"],
+        "",
+    )?;
+    let key = String::from_utf8(created.stdout)?.trim().to_owned();
+    assert!(key.starts_with("mi_"), "{key}");
+    assert_eq!(me_status(&server, &key).await?, 200);
+
+    let listed = String::from_utf8(mi(&server, &config, &["keys", "list"], "")?.stdout)?;
+    let id = &key[3..19];
+    assert!(
+        listed.contains(id) && listed.contains("laptop") && listed.contains("active"),
+        "{listed}"
+    );
+    assert!(!listed.contains(&key[20..]), "the list shows a secret");
+
+    mi(&server, &config, &["keys", "revoke", id], "")?;
+    assert_eq!(me_status(&server, &key).await?, 401);
+    let listed = String::from_utf8(mi(&server, &config, &["keys", "list"], "")?.stdout)?;
+    assert!(listed.contains("revoked"), "{listed}");
+
+    mi(&server, &config, &["logout"], "")?;
+    assert!(!config.join("credentials.json").exists());
+    assert_eq!(me_status(&server, &session).await?, 401);
+
+    let printed = mi(
+        &server,
+        &config,
+        &["login", "--email", &email, "--print"],
+        &format!("{PASSWORD}\n"),
+    )?;
+    let token = String::from_utf8(printed.stdout)?.trim().to_owned();
+    assert_eq!(me_status(&server, &token).await?, 200);
+
+    let _ = std::fs::remove_dir_all(&config);
+    server.cleanup().await;
+    Ok(())
+}
