@@ -37,6 +37,15 @@ pub struct LocalServer {
 
 impl LocalServer {
     pub async fn start(components: Components) -> anyhow::Result<LocalServer> {
+        LocalServer::start_configured(components, |_| {}).await
+    }
+
+    /// Like `start`, with the test's own changes to the configuration (another NATS, more
+    /// replicas) made before anything is set up.
+    pub async fn start_configured(
+        components: Components,
+        change: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<LocalServer> {
         let suffix = &uuid::Uuid::new_v4().simple().to_string()[..12];
         let key = format!("test-key-{suffix}");
 
@@ -49,9 +58,11 @@ impl LocalServer {
         config.bootstrap_key = Some(Secret::new(key.clone()));
         config.public_url = None;
         config.worker_concurrency = 4;
+        config.nats_max_bytes = Some(TEST_MAX_BYTES);
+        change(&mut config);
 
         setup::migrate(&config).await?;
-        let topology = setup::setup_nats(&config, false, Some(TEST_MAX_BYTES)).await?;
+        let topology = setup::setup_nats(&config, false, None).await?;
         let app = App::connect(config.clone()).await?;
 
         let mut server = LocalServer {

@@ -6,6 +6,7 @@
 mod dead_letters;
 mod dispatcher;
 mod draw;
+mod handback;
 mod job;
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use std::time::Duration;
 use async_nats::jetstream::{AckKind, Message, consumer::PullConsumer};
 use chrono::Utc;
 use futures::StreamExt;
+use illustrator_analysis::Source;
 use illustrator_documents::{
     AttemptError, CommandContext, DocumentCommand, DocumentError, GeneratedImage, ImageOutcome,
 };
@@ -22,6 +24,7 @@ use tracing::Instrument;
 
 use crate::app::App;
 use crate::commands::{self, CommandError, Metadata};
+use crate::metrics::{self, AttemptOutcome, PictureOutcome};
 
 pub use dead_letters::run_dead_letters;
 pub use dispatcher::{publish_jobs, run_dispatcher};
@@ -33,9 +36,12 @@ pub const MAX_DELIVER: i64 = 5;
 /// How often a running job tells JetStream it is still alive.
 const PROGRESS_EVERY: Duration = Duration::from_secs(10);
 
+/// How long jobs in flight at shutdown may take to finish before they are handed back.
+pub const FINISH_GRACE: Duration = Duration::from_secs(10);
+
 /// Pulls jobs until shutdown, drawing up to the configured number at once. On shutdown it
-/// stops pulling and hands back nothing: jobs in flight finish, and unstarted ones stay in
-/// the queue.
+/// stops pulling, naks the jobs it holds but has not started (so another worker gets them
+/// at once), lets the jobs in flight finish for up to [`FINISH_GRACE`], and naks the rest.
 pub async fn run_workers(app: App, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
     let consumer: PullConsumer = app
         .js
@@ -68,9 +74,9 @@ pub async fn run_workers(app: App, mut shutdown: watch::Receiver<bool>) -> anyho
 
         match next {
             Some(Ok(message)) => {
-                let app = app.clone();
+                let (app, shutdown) = (app.clone(), shutdown.clone());
                 tokio::spawn(async move {
-                    process(&app, message).await;
+                    process(&app, message, shutdown).await;
                     drop(permit);
                 });
             }
@@ -82,15 +88,28 @@ pub async fn run_workers(app: App, mut shutdown: watch::Receiver<bool>) -> anyho
         }
     }
 
+    handback::hand_back(&mut messages, "jobs").await;
+    drop(messages);
     let _all = permits.acquire_many(concurrency as u32).await?;
     tracing::info!("worker stopped");
     Ok(())
 }
 
-/// Handles one delivery from start to acknowledgement.
-async fn process(app: &App, message: Message) {
+/// The correlation id from the job's header, or from its body when a job was queued
+/// before headers carried it.
+fn correlation_id(message: &Message, job: &JobMessage) -> String {
+    let header = message
+        .headers
+        .as_ref()
+        .and_then(|h| h.get(illustrator_eventstore::CORRELATION_HEADER))
+        .map(|value| value.as_str().to_owned());
+    header.unwrap_or_else(|| job.correlation_id.clone())
+}
+
+/// Handles one delivery from start to acknowledgement, in one span per job.
+async fn process(app: &App, message: Message, mut shutdown: watch::Receiver<bool>) {
     let delivered = message.info().map(|info| info.delivered).unwrap_or(1);
-    let job: JobMessage = match serde_json::from_slice(&message.payload) {
+    let mut job: JobMessage = match serde_json::from_slice(&message.payload) {
         Ok(job) => job,
         Err(error) => {
             tracing::error!(error = %error, "unreadable job message dropped");
@@ -98,6 +117,7 @@ async fn process(app: &App, message: Message) {
             return;
         }
     };
+    job.correlation_id = correlation_id(&message, &job);
 
     let span = tracing::info_span!(
         "job",
@@ -105,22 +125,41 @@ async fn process(app: &App, message: Message) {
         job_id = %job.job.job_id,
         source = job.job.source.as_str(),
         attempt = delivered,
+        correlation_id = %job.correlation_id,
     );
 
     async {
         let progress = keep_alive(&message);
-        let result = settle(app, &job, delivered).await;
+        let grace_over = async {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+            tokio::time::sleep(FINISH_GRACE).await;
+        };
+        let result = tokio::select! {
+            result = settle(app, &job, delivered) => Some(result),
+            _ = grace_over => None,
+        };
         progress.abort();
 
+        let source = job.job.source;
         let ack = match result {
-            Ok(()) => AckKind::Ack,
-            Err(JobError::Permanent(error)) => {
+            Some(Ok(())) => {
+                tracing::debug!("job recorded");
+                AckKind::Ack
+            }
+            Some(Err(JobError::Permanent(error))) => {
                 tracing::warn!(error = %error, "job dropped");
+                metrics::job_attempt(source, AttemptOutcome::Dropped, None);
                 AckKind::Term
             }
-            Err(JobError::Transient(error)) => {
+            Some(Err(JobError::Transient(error))) => {
                 tracing::warn!(error = %error, "job will be retried");
+                metrics::job_attempt(source, AttemptOutcome::Retried, None);
                 AckKind::Nak(Some(Duration::from_secs(delivered.clamp(1, 30) as u64)))
+            }
+            None => {
+                tracing::info!("job handed back at shutdown");
+                metrics::job_attempt(source, AttemptOutcome::HandedBack, None);
+                AckKind::Nak(Some(handback::AT_ONCE))
             }
         };
         if let Err(error) = message.ack_with(ack).await {
@@ -202,10 +241,43 @@ async fn settle(app: &App, job: &JobMessage, delivered: i64) -> Result<(), JobEr
         }
     };
 
-    let generated = matches!(outcome, ImageOutcome::Generated { .. });
+    let settled = Settled::of(&outcome, job.job.source);
     record(app, job, outcome).await?;
-    crate::metrics::job_finished(job.job.source, generated, started.elapsed());
+    settled.count(started.elapsed());
     Ok(())
+}
+
+/// What a settled job adds to the metrics: its picture's source, outcome and price.
+struct Settled {
+    source: Source,
+    outcome: PictureOutcome,
+    cost_milli_fen: u64,
+}
+
+impl Settled {
+    fn of(outcome: &ImageOutcome, requested: Source) -> Settled {
+        match outcome {
+            ImageOutcome::Generated { image, .. } => Settled {
+                source: image.source,
+                outcome: PictureOutcome::Generated,
+                cost_milli_fen: image.price_milli_fen.max(0) as u64,
+            },
+            _ => Settled {
+                source: requested,
+                outcome: PictureOutcome::Failed,
+                cost_milli_fen: 0,
+            },
+        }
+    }
+
+    fn count(self, elapsed: Duration) {
+        let attempt = match self.outcome {
+            PictureOutcome::Generated => AttemptOutcome::Generated,
+            PictureOutcome::Failed => AttemptOutcome::Failed,
+        };
+        metrics::job_attempt(self.source, attempt, Some(elapsed));
+        metrics::picture_settled(self.source, self.outcome, self.cost_milli_fen);
+    }
 }
 
 async fn store(app: &App, rendered: &illustrator_render::Rendered) -> Result<String, String> {
