@@ -21,7 +21,7 @@ use prometheus_client::registry::Registry;
 
 pub use labels::*;
 pub use record::*;
-pub use sampler::spawn_sampler;
+pub use sampler::{sample, spawn_sampler};
 
 type FloatGauge = Gauge<f64, AtomicU64>;
 
@@ -202,13 +202,74 @@ impl Metrics {
             m.stream_max_bytes.clone(),
         );
 
+        m.zeroes();
         Metrics { registry: r, ..m }
+    }
+
+    /// Series that alerts compare over time start at zero, so that the first event counts
+    /// as an increase rather than as a new series.
+    fn zeroes(&self) {
+        for source in illustrator_analysis::Source::ALL {
+            let source = SourceLabel(source);
+            self.dead_letters.get_or_create(&SourceLabels { source });
+            for outcome in [PictureOutcome::Generated, PictureOutcome::Failed] {
+                self.pictures
+                    .get_or_create(&PictureLabels { source, outcome });
+            }
+        }
+        for reason in [QuotaReason::DailyImages, QuotaReason::Budget] {
+            self.quota_refusals.get_or_create(&QuotaLabels { reason });
+        }
+        let documents = ProjectionLabels {
+            projection: Projection::Documents,
+        };
+        self.projector_events.get_or_create(&documents);
+        self.projector_lag.get_or_create(&documents);
     }
 }
 
 pub fn metrics() -> &'static Metrics {
     static METRICS: OnceLock<Metrics> = OnceLock::new();
     METRICS.get_or_init(Metrics::new)
+}
+
+/// The classic Prometheus text format (0.0.4) of the same registry, for scrapers and
+/// tools that do not ask for OpenMetrics (`promtool check metrics` among them). The two
+/// differ, for the families here, only in how a counter's family is named and in the
+/// OpenMetrics-only `# EOF` and `# UNIT` lines.
+pub fn encode_classic() -> String {
+    let open = encode();
+    let counters: std::collections::HashSet<&str> = open
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE ")?.strip_suffix(" counter"))
+        .collect();
+
+    let mut classic = String::with_capacity(open.len());
+    for line in open.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let comment = line
+            .strip_prefix("# HELP ")
+            .map(|rest| ("# HELP ", rest))
+            .or_else(|| line.strip_prefix("# TYPE ").map(|rest| ("# TYPE ", rest)));
+        match comment {
+            Some((kind, rest)) => {
+                let (name, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+                let suffix = if counters.contains(name) {
+                    "_total"
+                } else {
+                    ""
+                };
+                classic.push_str(&format!("{kind}{name}{suffix} {tail}\n"));
+            }
+            None => {
+                classic.push_str(line);
+                classic.push('\n');
+            }
+        }
+    }
+    classic
 }
 
 /// The exposition in the OpenMetrics text format.

@@ -1,0 +1,5 @@
+//! Operations tests: metrics, readiness, alerts, manifests, graceful shutdown and a NATS
+//! cluster losing a node, on the real NATS and PostgreSQL. One binary for the suite.
+
+mod metrics;
+mod support;
