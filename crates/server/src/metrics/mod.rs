@@ -211,20 +211,21 @@ impl Metrics {
     fn zeroes(&self) {
         for source in illustrator_analysis::Source::ALL {
             let source = SourceLabel(source);
-            self.dead_letters.get_or_create(&SourceLabels { source });
+            let _ = self.dead_letters.get_or_create(&SourceLabels { source });
             for outcome in [PictureOutcome::Generated, PictureOutcome::Failed] {
-                self.pictures
+                let _ = self
+                    .pictures
                     .get_or_create(&PictureLabels { source, outcome });
             }
         }
         for reason in [QuotaReason::DailyImages, QuotaReason::Budget] {
-            self.quota_refusals.get_or_create(&QuotaLabels { reason });
+            let _ = self.quota_refusals.get_or_create(&QuotaLabels { reason });
         }
         let documents = ProjectionLabels {
             projection: Projection::Documents,
         };
-        self.projector_events.get_or_create(&documents);
-        self.projector_lag.get_or_create(&documents);
+        let _ = self.projector_events.get_or_create(&documents);
+        let _ = self.projector_lag.get_or_create(&documents);
     }
 }
 

@@ -1,5 +1,7 @@
 //! Operations tests: metrics, readiness, alerts, manifests, graceful shutdown and a NATS
 //! cluster losing a node, on the real NATS and PostgreSQL. One binary for the suite.
 
+mod logs;
 mod metrics;
+mod shutdown;
 mod support;
