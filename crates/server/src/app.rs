@@ -105,9 +105,17 @@ pub async fn connect_nats(url: &str) -> anyhow::Result<async_nats::Client> {
                 other => tracing::debug!(event = %other, "NATS event"),
             }
         })
-        .connect(url)
+        .connect(servers(url))
         .await
         .with_context(|| format!("connecting to NATS at {}", crate::config::redact_url(url)))
+}
+
+/// The servers of `NATS_URL`: one URL, or a comma-separated list of a cluster's members.
+pub fn servers(url: &str) -> Vec<&str> {
+    url.split(',')
+        .map(str::trim)
+        .filter(|one| !one.is_empty())
+        .collect()
 }
 
 /// A JetStream context whose requests time out on purpose rather than by accident.

@@ -1,6 +1,7 @@
 //! Operations tests: metrics, readiness, alerts, manifests, graceful shutdown and a NATS
 //! cluster losing a node, on the real NATS and PostgreSQL. One binary for the suite.
 
+mod cluster;
 mod logs;
 mod metrics;
 mod shutdown;
