@@ -73,7 +73,7 @@ async fn main() -> anyhow::Result<()> {
             .await
         }
         Mode::Worker => {
-            run(
+            serve(
                 config,
                 Components {
                     worker: true,
@@ -83,7 +83,7 @@ async fn main() -> anyhow::Result<()> {
             .await
         }
         Mode::Projector { rebuild: None } => {
-            run(
+            serve(
                 config,
                 Components {
                     projector: true,
@@ -109,6 +109,8 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Runs the components until SIGTERM or Ctrl-C. Every mode listens on `BIND`: the API and
+/// push serve their routes there, and every mode serves /health, /ready and /metrics.
 async fn serve(config: Config, components: Components) -> anyhow::Result<()> {
     let bind = config.bind;
     let listener = tokio::net::TcpListener::bind(bind)
@@ -117,16 +119,8 @@ async fn serve(config: Config, components: Components) -> anyhow::Result<()> {
     let app = App::connect(config).await?;
     let nats = app.nats.clone();
     let running = illustrator_server::start(app, components, Some(listener)).await?;
-    tracing::info!(addr = %bind, "listening");
-    wait_for_signal().await;
-    stop(running, nats).await;
-    Ok(())
-}
-
-async fn run(config: Config, components: Components) -> anyhow::Result<()> {
-    let app = App::connect(config).await?;
-    let nats = app.nats.clone();
-    let running = illustrator_server::start(app, components, None).await?;
+    let addr = running.addr.unwrap_or(bind);
+    tracing::info!(addr = %addr, "listening");
     wait_for_signal().await;
     stop(running, nats).await;
     Ok(())
