@@ -130,3 +130,25 @@ fn default_nats_dir() -> PathBuf {
         PathBuf::from("nats")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn a_password_in_a_url_is_never_shown() {
+        assert_eq!(
+            redact_url("nats://mi:pw@127.0.0.1:4222"),
+            "nats://***@127.0.0.1:4222"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres:secret@db:5432/illustrator"),
+            "postgres://***@db:5432/illustrator"
+        );
+        assert_eq!(
+            redact_url("nats://a:1@h1:4222,nats://h2:4222"),
+            "nats://***@h1:4222,nats://h2:4222"
+        );
+        assert_eq!(redact_url("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
+    }
+}

@@ -94,7 +94,8 @@ pub fn correlation_id(headers: &axum::http::HeaderMap) -> String {
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let plain = given.len() <= 128
+    let plain = !given.is_empty()
+        && given.len() <= 128
         && given
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'));
@@ -138,4 +139,33 @@ async fn observe(mut request: Request, next: Next) -> Response {
 
 pub fn header_value(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("invalid"))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue};
+
+    use super::correlation_id;
+
+    fn with_id(id: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(id) {
+            headers.insert("x-request-id", value);
+        }
+        headers
+    }
+
+    #[test]
+    fn a_plain_request_id_becomes_the_correlation_id() {
+        assert_eq!(correlation_id(&with_id("load-1.2:x_y")), "load-1.2:x_y");
+    }
+
+    #[test]
+    fn an_unsafe_or_missing_request_id_is_replaced() {
+        for given in ["", "a b", "x\ty", &"z".repeat(200), "line>wild*"] {
+            let id = correlation_id(&with_id(given));
+            assert_ne!(id, given);
+            assert_eq!(id.len(), 36, "{id}");
+        }
+    }
 }

@@ -281,3 +281,29 @@ pub fn encode() -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_classic_format_names_counters_with_their_total_suffix() {
+        sse_client_dropped();
+        let classic = encode_classic();
+
+        assert!(classic.contains("# TYPE illustrator_sse_clients_dropped_total counter\n"));
+        assert!(classic.contains("# HELP illustrator_sse_clients_dropped_total "));
+        assert!(classic.contains("# TYPE illustrator_sse_connections gauge\n"));
+        assert!(!classic.contains("# EOF"));
+        assert!(encode().ends_with("# EOF\n"));
+    }
+
+    #[test]
+    fn status_classes_and_methods_are_closed_sets() {
+        assert_eq!(StatusClass::of(202).as_str(), "2xx");
+        assert_eq!(StatusClass::of(404).as_str(), "4xx");
+        assert_eq!(StatusClass::of(503).as_str(), "5xx");
+        let odd = axum::http::Method::from_bytes(b"BREW").map(|m| Method::from_http(&m));
+        assert_eq!(odd.ok(), Some(Method::Other));
+    }
+}
