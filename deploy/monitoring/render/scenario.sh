@@ -33,6 +33,7 @@ stop_all() {
   rm -rf "$work"
 }
 trap stop_all EXIT
+trap "exit 1" INT TERM
 
 nats_port=$(free_port)
 "$nats_bin" -a 127.0.0.1 -p "$nats_port" -js -sd "$work/nats" >"$work/nats.log" 2>&1 &

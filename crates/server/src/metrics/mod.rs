@@ -31,6 +31,8 @@ pub struct Metrics {
     pub http_duration: Family<RouteLabels, Histogram>,
     pub commands: Family<CommandLabels, Counter>,
     pub command_duration: Family<CommandKindLabels, Histogram>,
+    pub dispatch_pending: Gauge,
+    pub oldest_dispatch_age: FloatGauge,
     pub jobs_pending: Family<SourceLabels, Gauge>,
     pub oldest_job_age: FloatGauge,
     pub job_attempts: Family<AttemptLabels, Counter>,
@@ -66,6 +68,8 @@ impl Metrics {
             http_duration: Family::new_with_constructor(seconds),
             commands: Family::default(),
             command_duration: Family::new_with_constructor(seconds),
+            dispatch_pending: Gauge::default(),
+            oldest_dispatch_age: FloatGauge::default(),
             jobs_pending: Family::default(),
             oldest_job_age: FloatGauge::default(),
             job_attempts: Family::default(),
@@ -104,6 +108,16 @@ impl Metrics {
             "command_duration_seconds",
             "Time to load, decide and append one command",
             m.command_duration.clone(),
+        );
+        r.register(
+            "dispatch_pending",
+            "Document commits the dispatcher has not turned into jobs yet",
+            m.dispatch_pending.clone(),
+        );
+        r.register(
+            "dispatch_oldest_pending_age_seconds",
+            "Age of the oldest commit the dispatcher has not finished; 0 when none waits",
+            m.oldest_dispatch_age.clone(),
         );
         r.register(
             "jobs_pending",

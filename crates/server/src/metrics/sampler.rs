@@ -1,6 +1,6 @@
 //! Gauges of shared state, read every few seconds from NATS and Postgres: the connection
-//! state, the size of each stream, the job backlog per source, the age of the oldest job and
-//! the projector's lag. Every process samples the same values, so a dashboard takes the
+//! state, the size of each stream, the dispatcher's and the work queue's backlogs and the
+//! age of their oldest message, and the projector's lag. Every process samples the same values, so a dashboard takes the
 //! `max` across replicas. A failed read leaves the last value and is logged at debug: the
 //! readiness probe, not the sampler, reports broken components.
 
@@ -55,6 +55,9 @@ pub async fn sample(app: &App) {
     }
     if let Err(error) = backlog(app).await {
         tracing::debug!(error = %error, "job backlog not sampled");
+    }
+    if let Err(error) = dispatch_backlog(app).await {
+        tracing::debug!(error = %error, "dispatch backlog not sampled");
     }
     if let Err(error) = projector_lag(app).await {
         tracing::debug!(error = %error, "projector lag not sampled");
@@ -123,6 +126,39 @@ async fn backlog(app: &App) -> anyhow::Result<()> {
         age_seconds(state.first_timestamp)
     };
     m.oldest_job_age.set(age);
+    Ok(())
+}
+
+/// Commits the dispatcher has not finished (not yet delivered, or delivered and not yet
+/// acknowledged), and the age of the oldest: the first commit after the consumer's ack
+/// floor. Jobs reach the work queue only through the dispatcher, which runs in the worker
+/// processes, so with no worker running the backlog grows here, not in the queue.
+async fn dispatch_backlog(app: &App) -> anyhow::Result<()> {
+    let m = metrics();
+    let stream = app.js.get_stream(app.ns.events_stream()).await?;
+    let name = crate::worker::dispatcher_consumer_name(app);
+    let consumer: async_nats::jetstream::consumer::PullConsumer = stream
+        .get_consumer(&name)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let info = consumer.get_info().await?;
+
+    let pending = info.num_pending + info.num_ack_pending as u64;
+    m.dispatch_pending.set(pending as i64);
+    let filter = app.ns.events_filter(illustrator_documents::AGGREGATE_TYPE);
+    let after = info.ack_floor.stream_sequence + 1;
+    let age = if pending == 0 {
+        0.0
+    } else {
+        match stream
+            .direct_get_next_for_subject(filter, Some(after))
+            .await
+        {
+            Ok(oldest) => age_seconds(oldest.time),
+            Err(_) => 0.0,
+        }
+    };
+    m.oldest_dispatch_age.set(age);
     Ok(())
 }
 

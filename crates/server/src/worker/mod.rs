@@ -27,7 +27,7 @@ use crate::commands::{self, CommandError, Metadata};
 use crate::metrics::{self, AttemptOutcome, PictureOutcome};
 
 pub use dead_letters::run_dead_letters;
-pub use dispatcher::{publish_jobs, run_dispatcher};
+pub use dispatcher::{consumer_name as dispatcher_consumer_name, publish_jobs, run_dispatcher};
 pub use job::{JobError, JobMessage};
 
 /// Deliveries before a job is recorded as failed; the consumer in `nats/` allows the same.

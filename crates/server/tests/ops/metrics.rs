@@ -115,6 +115,8 @@ async fn the_exposition_passes_promtool_and_labels_hold_no_ids() -> anyhow::Resu
         "illustrator_commands_total{command=\"illustrate\",outcome=\"committed\"}",
         "illustrator_command_duration_seconds_bucket",
         "illustrator_jobs_pending{source=\"card\"}",
+        "illustrator_dispatch_pending ",
+        "illustrator_dispatch_oldest_pending_age_seconds ",
         "illustrator_job_oldest_pending_age_seconds",
         "illustrator_job_attempts_total{source=\"card\",outcome=\"generated\"}",
         "illustrator_job_duration_seconds_count{source=\"card\"}",

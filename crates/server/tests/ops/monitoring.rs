@@ -71,7 +71,10 @@ fn metric_names(text: &str) -> BTreeSet<String> {
         let end = tail
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(tail.len());
-        names.insert(tail[..end].to_owned());
+        // `illustrator_(dispatch|job)_...` is a name pattern, not a name.
+        if !tail[..end].ends_with('_') {
+            names.insert(tail[..end].to_owned());
+        }
         rest = &tail[end..];
     }
     names
