@@ -8,6 +8,7 @@ mod dispatcher;
 mod draw;
 mod handback;
 mod job;
+mod settled;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +25,8 @@ use tracing::Instrument;
 
 use crate::app::App;
 use crate::commands::{self, CommandError, Metadata};
-use crate::metrics::{self, AttemptOutcome, PictureOutcome};
+use crate::metrics::{self, AttemptOutcome};
+use settled::Settled;
 
 pub use dead_letters::run_dead_letters;
 pub use dispatcher::{consumer_name as dispatcher_consumer_name, publish_jobs, run_dispatcher};
@@ -245,39 +247,6 @@ async fn settle(app: &App, job: &JobMessage, delivered: i64) -> Result<(), JobEr
     record(app, job, outcome).await?;
     settled.count(started.elapsed());
     Ok(())
-}
-
-/// What a settled job adds to the metrics: its picture's source, outcome and price.
-struct Settled {
-    source: Source,
-    outcome: PictureOutcome,
-    cost_milli_fen: u64,
-}
-
-impl Settled {
-    fn of(outcome: &ImageOutcome, requested: Source) -> Settled {
-        match outcome {
-            ImageOutcome::Generated { image, .. } => Settled {
-                source: image.source,
-                outcome: PictureOutcome::Generated,
-                cost_milli_fen: image.price_milli_fen.max(0) as u64,
-            },
-            _ => Settled {
-                source: requested,
-                outcome: PictureOutcome::Failed,
-                cost_milli_fen: 0,
-            },
-        }
-    }
-
-    fn count(self, elapsed: Duration) {
-        let attempt = match self.outcome {
-            PictureOutcome::Generated => AttemptOutcome::Generated,
-            PictureOutcome::Failed => AttemptOutcome::Failed,
-        };
-        metrics::job_attempt(self.source, attempt, Some(elapsed));
-        metrics::picture_settled(self.source, self.outcome, self.cost_milli_fen);
-    }
 }
 
 async fn store(app: &App, rendered: &illustrator_render::Rendered) -> Result<String, String> {
