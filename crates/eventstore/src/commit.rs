@@ -9,6 +9,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
 
+/// The NATS header that carries a commit's correlation id, so that the request that caused
+/// a commit can be followed through every reader without decoding the payload.
+pub const CORRELATION_HEADER: &str = "Correlation-Id";
+
+/// The metadata key of the correlation id.
+pub const CORRELATION_KEY: &str = "correlation_id";
+
+/// The correlation id to send as a header, if the metadata has one.
+pub(crate) fn correlation_of(metadata: &HashMap<String, String>) -> Option<&str> {
+    metadata
+        .get(CORRELATION_KEY)
+        .map(String::as_str)
+        .filter(|id| !id.is_empty())
+}
+
 /// One command's events as read back from the stream, in the order they were committed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Commit {
@@ -38,6 +53,23 @@ impl Commit {
     /// The per-aggregate sequence of the commit's last event.
     pub fn last_sequence(&self) -> u64 {
         self.first_sequence + self.events.len() as u64 - 1
+    }
+
+    /// Takes the correlation id from the message's header when it has one.
+    pub fn with_headers(mut self, headers: Option<&async_nats::HeaderMap>) -> Commit {
+        let header = headers.and_then(|h| h.get(CORRELATION_HEADER));
+        if let Some(id) = header.map(|value| value.as_str().to_owned()) {
+            self.metadata.insert(CORRELATION_KEY.to_owned(), id);
+        }
+        self
+    }
+
+    /// The id of the request that caused this commit; empty when it has none.
+    pub fn correlation_id(&self) -> &str {
+        self.metadata
+            .get(CORRELATION_KEY)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     /// Decodes the message stored at `stream_seq` on `subject`.

@@ -23,7 +23,7 @@ pub mod topology;
 mod upcast;
 
 pub use append::IDEMPOTENCY_KEY;
-pub use commit::{Commit, RawEvent};
+pub use commit::{CORRELATION_HEADER, CORRELATION_KEY, Commit, RawEvent};
 pub use config::StoreConfig;
 pub use error::{NatsError, StoreError};
 pub use log::EventLog;

@@ -149,7 +149,8 @@ impl Supervised {
             self.next_seq = stream_seq + 1;
             self.failures = 0;
             self.suspect = None;
-            return Commit::decode(stream_seq, message.subject.as_str(), &message.payload);
+            return Commit::decode(stream_seq, message.subject.as_str(), &message.payload)
+                .map(|commit| commit.with_headers(message.headers.as_ref()));
         }
     }
 

@@ -122,9 +122,12 @@ impl<A: Aggregate> JetStreamStore<A> {
 
         // No message id: `append_many` never re-sends a publish, so the server's duplicate
         // table would only cost time, and the expected sequence already refuses a second copy.
-        let message = PublishMessage::build()
+        let mut message = PublishMessage::build()
             .payload(body)
             .expected_last_subject_sequence(prepared.stream_seq);
+        if let Some(id) = commit::correlation_of(&prepared.metadata) {
+            message = message.header(commit::CORRELATION_HEADER, id);
+        }
 
         self.inner
             .js

@@ -58,6 +58,7 @@ pub(crate) async fn at_sequence(
 /// Decodes a message returned by a get request.
 pub(crate) fn decode(message: &StreamMessage) -> Result<Commit, StoreError> {
     Commit::decode(message.sequence, message.subject.as_str(), &message.payload)
+        .map(|commit| commit.with_headers(Some(&message.headers)))
 }
 
 /// The commits on `subject` with stream sequences in `from..=to`.
@@ -143,7 +144,8 @@ async fn range_by_consumer(
             return Ok(commits);
         }
 
-        let commit = Commit::decode(stream_seq, message.subject.as_str(), &message.payload)?;
+        let commit = Commit::decode(stream_seq, message.subject.as_str(), &message.payload)?
+            .with_headers(message.headers.as_ref());
         commits.push(commit);
         if stream_seq == to {
             return Ok(commits);

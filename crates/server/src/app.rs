@@ -127,14 +127,35 @@ impl App {
     }
 }
 
+/// Connects to NATS (a comma-separated list of servers is a cluster), following the
+/// connection's state in the metrics and the log.
 pub async fn connect_nats(url: &str) -> anyhow::Result<async_nats::Client> {
     async_nats::ConnectOptions::new()
         .name("illustrator")
         .retry_on_initial_connect()
         .connection_timeout(Duration::from_secs(5))
-        .connect(url)
+        .event_callback(|event| async move {
+            crate::metrics::nats_event(&event);
+            match event {
+                async_nats::Event::Disconnected => tracing::warn!("NATS disconnected"),
+                async_nats::Event::Connected => tracing::info!("NATS connected"),
+                async_nats::Event::LameDuckMode => {
+                    tracing::info!("NATS server entering lame duck mode")
+                }
+                other => tracing::debug!(event = %other, "NATS event"),
+            }
+        })
+        .connect(servers(url))
         .await
-        .with_context(|| format!("connecting to NATS at {url}"))
+        .with_context(|| format!("connecting to NATS at {}", crate::config::redact_url(url)))
+}
+
+/// The servers of `NATS_URL`: one URL, or a comma-separated list of a cluster's members.
+pub fn servers(url: &str) -> Vec<&str> {
+    url.split(',')
+        .map(str::trim)
+        .filter(|one| !one.is_empty())
+        .collect()
 }
 
 /// A JetStream context whose requests time out on purpose rather than by accident.

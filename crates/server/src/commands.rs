@@ -1,11 +1,14 @@
 //! The command path: load the aggregate, let it decide, append its events, retry on conflict.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
 use illustrator_documents::{Document, DocumentCommand, DocumentError, DocumentId};
 use illustrator_eventstore::JetStreamStore;
+
+use crate::metrics::{self, CommandKind, CommandOutcome};
 
 /// Attempts before a command that keeps losing the optimistic lock gives up.
 const ATTEMPTS: usize = 8;
@@ -41,6 +44,16 @@ impl Metadata {
     }
 }
 
+fn kind(command: &DocumentCommand) -> CommandKind {
+    match command {
+        DocumentCommand::Illustrate(..) => CommandKind::Illustrate,
+        DocumentCommand::RecordOutcome(..) => CommandKind::RecordOutcome,
+        DocumentCommand::Complete(..) => CommandKind::Complete,
+        DocumentCommand::SelectCandidate(..) => CommandKind::SelectCandidate,
+        DocumentCommand::Regenerate(..) => CommandKind::Regenerate,
+    }
+}
+
 /// Runs one command on one document and returns the events it committed (none when the
 /// command changed nothing, as a redelivered outcome does).
 pub async fn execute(
@@ -63,7 +76,30 @@ pub async fn execute_new(
     run(store, id, command, metadata, true).await
 }
 
+/// Runs the command and counts it in the metrics by kind and outcome.
 async fn run(
+    store: &JetStreamStore<Document>,
+    id: DocumentId,
+    command: DocumentCommand,
+    metadata: &Metadata,
+    new: bool,
+) -> Result<Vec<EventEnvelope<Document>>, CommandError> {
+    let started = Instant::now();
+    let kind = kind(&command);
+    let result = attempt(store, id, command, metadata, new).await;
+
+    let outcome = match &result {
+        Ok(events) if events.is_empty() => CommandOutcome::Unchanged,
+        Ok(_) => CommandOutcome::Committed,
+        Err(CommandError::Rejected(_)) => CommandOutcome::Rejected,
+        Err(CommandError::Conflict) => CommandOutcome::Conflict,
+        Err(CommandError::Store(_)) => CommandOutcome::Error,
+    };
+    metrics::command_handled(kind, outcome, started.elapsed());
+    result
+}
+
+async fn attempt(
     store: &JetStreamStore<Document>,
     id: DocumentId,
     command: DocumentCommand,

@@ -27,6 +27,8 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Debug-printing shows `Secret(..)` for keys, but the URLs may hold passwords: never log a
+/// `Config` whole; log `redact_url` of a URL.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `NATS_URL`: the NATS server with JetStream.
@@ -41,6 +43,9 @@ pub struct Config {
     pub nats_dir: PathBuf,
     /// `ILLUSTRATOR_NATS_REPLICAS`: replicas of every stream and bucket (1 locally).
     pub replicas: usize,
+    /// `ILLUSTRATOR_NATS_MAX_BYTES`: lowers every stream's and bucket's size limit to this
+    /// many bytes, for small disks (tests, a development cluster); unset keeps `nats/`.
+    pub nats_max_bytes: Option<i64>,
     /// `ILLUSTRATOR_BOOTSTRAP_KEY`: an API key that acts as the first superadmin.
     pub bootstrap_key: Option<Secret>,
     /// `ILLUSTRATOR_MAX_ARTICLE_BYTES`: the largest article accepted (10 MiB).
@@ -64,6 +69,21 @@ pub struct Config {
     pub provider_rate_per_minute: u32,
     /// Accounts, sessions, mail, OAuth and rate limits (`crate::accounts::config`).
     pub accounts: crate::accounts::AccountsConfig,
+}
+
+/// A URL with its password (and user name) replaced, for messages and logs:
+/// `nats://user:pw@host:4222` becomes `nats://***@host:4222`. Lists of URLs are
+/// redacted one by one.
+pub fn redact_url(url: &str) -> String {
+    url.split(',')
+        .map(|one| match (one.find("://"), one.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                format!("{}***{}", &one[..scheme + 3], &one[at..])
+            }
+            _ => one.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn var(name: &str) -> Option<String> {
@@ -101,6 +121,9 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or_else(default_nats_dir),
             replicas: parsed("ILLUSTRATOR_NATS_REPLICAS", 1)?,
+            nats_max_bytes: var("ILLUSTRATOR_NATS_MAX_BYTES")
+                .map(|v| v.parse().context("reading ILLUSTRATOR_NATS_MAX_BYTES"))
+                .transpose()?,
             bootstrap_key: var("ILLUSTRATOR_BOOTSTRAP_KEY").map(Secret::new),
             max_article_bytes: parsed("ILLUSTRATOR_MAX_ARTICLE_BYTES", 10 * 1024 * 1024)?,
             worker_concurrency: parsed("ILLUSTRATOR_WORKER_CONCURRENCY", 128)?,
@@ -121,5 +144,27 @@ fn default_nats_dir() -> PathBuf {
         checkout
     } else {
         PathBuf::from("nats")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn a_password_in_a_url_is_never_shown() {
+        assert_eq!(
+            redact_url("nats://mi:pw@127.0.0.1:4222"),
+            "nats://***@127.0.0.1:4222"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres:secret@db:5432/illustrator"),
+            "postgres://***@db:5432/illustrator"
+        );
+        assert_eq!(
+            redact_url("nats://a:1@h1:4222,nats://h2:4222"),
+            "nats://***@h1:4222,nats://h2:4222"
+        );
+        assert_eq!(redact_url("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
     }
 }

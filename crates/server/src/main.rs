@@ -1,6 +1,8 @@
 //! `illustrator`: the server binary. `serve` runs every component in one process; the other
 //! modes run one component each, so that each kind scales out on its own.
 
+use std::time::Duration;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use illustrator_server::{App, Components, Config, projector, setup, telemetry};
@@ -74,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
             .await
         }
         Mode::Worker => {
-            run(
+            serve(
                 config,
                 Components {
                     worker: true,
@@ -84,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
             .await
         }
         Mode::Projector { rebuild: None } => {
-            run(
+            serve(
                 config,
                 Components {
                     projector: true,
@@ -110,27 +112,35 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Runs the components until SIGTERM or Ctrl-C. Every mode listens on `BIND`: the API and
+/// push serve their routes there, and every mode serves /health, /ready and /metrics.
 async fn serve(config: Config, components: Components) -> anyhow::Result<()> {
     let bind = config.bind;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("binding {bind}"))?;
     let app = App::connect(config).await?;
+    let nats = app.nats.clone();
     let running = illustrator_server::start(app, components, Some(listener)).await?;
-    tracing::info!(addr = %bind, "listening");
+    let addr = running.addr.unwrap_or(bind);
+    tracing::info!(addr = %addr, "listening");
     wait_for_signal().await;
-    tracing::info!("shutting down");
-    running.stop().await;
+    stop(running, nats).await;
     Ok(())
 }
 
-async fn run(config: Config, components: Components) -> anyhow::Result<()> {
-    let app = App::connect(config).await?;
-    let running = illustrator_server::start(app, components, None).await?;
-    wait_for_signal().await;
+/// Stops accepting, lets every component finish or hand its work back, then drains the
+/// NATS connection so that nothing published is left in its buffers.
+async fn stop(running: illustrator_server::Running, nats: async_nats::Client) {
     tracing::info!("shutting down");
     running.stop().await;
-    Ok(())
+
+    match tokio::time::timeout(Duration::from_secs(5), nats.drain()).await {
+        Ok(Ok(())) => tracing::info!("NATS drained"),
+        Ok(Err(error)) => tracing::warn!(error = %error, "NATS drain failed"),
+        Err(_) => tracing::warn!("NATS drain timed out"),
+    }
+    tracing::info!("stopped");
 }
 
 async fn wait_for_signal() {

@@ -17,9 +17,17 @@ pub async fn check(app: &App) -> Vec<(&'static str, bool, String)> {
 
     let postgres = sqlx::query("SELECT 1").execute(&app.db).await;
     let streams = async {
-        app.js.get_stream(app.ns.events_stream()).await?;
-        app.js.get_stream(app.ns.jobs_stream()).await?;
-        Ok::<_, async_nats::Error>(())
+        let names = [
+            app.ns.events_stream(),
+            app.ns.jobs_stream(),
+            app.ns.dead_letters_stream(),
+        ];
+        for name in names {
+            if let Err(error) = app.js.get_stream(&name).await {
+                return Err(format!("{name}: {error}"));
+            }
+        }
+        Ok(())
     }
     .await;
 
@@ -40,7 +48,7 @@ pub async fn check(app: &App) -> Vec<(&'static str, bool, String)> {
         (
             "streams",
             streams.is_ok(),
-            streams.err().map(|e| e.to_string()).unwrap_or_default(),
+            streams.err().unwrap_or_default(),
         ),
         (
             "migrations",

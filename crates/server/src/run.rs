@@ -52,6 +52,7 @@ pub async fn start(
 ) -> anyhow::Result<Running> {
     let (shutdown, stop) = watch::channel(false);
     let mut tasks = tokio::task::JoinSet::new();
+    crate::metrics::spawn_sampler(app.clone(), stop.clone());
 
     if components.projector {
         let app = app.clone();

@@ -29,8 +29,9 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates or updates the streams, consumers and buckets. `max_bytes_cap` lowers every
-/// size limit, for test servers that hold many namespaces at once.
+/// Creates or updates the streams, consumers and buckets. `max_bytes_cap` (else
+/// `ILLUSTRATOR_NATS_MAX_BYTES`) lowers every size limit, for test servers that hold many
+/// namespaces at once and for small disks.
 pub async fn setup_nats(
     config: &Config,
     allow_destructive: bool,
@@ -42,7 +43,7 @@ pub async fn setup_nats(
 
     let mut topology = Topology::load(&config.nats_dir, &ns, config.replicas)
         .with_context(|| format!("reading {}", config.nats_dir.display()))?;
-    if let Some(cap) = max_bytes_cap {
+    if let Some(cap) = max_bytes_cap.or(config.nats_max_bytes) {
         topology.cap_max_bytes(cap);
     }
 

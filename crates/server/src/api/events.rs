@@ -21,6 +21,9 @@ use crate::app::App;
 use crate::error::ApiError;
 use crate::push::Hub;
 
+/// How soon a client should reconnect after the server closed its stream.
+const RECONNECT_AFTER: Duration = Duration::from_millis(500);
+
 /// The SSE name of each event a client sees; other events stay internal.
 fn sse_name(event_type: &str) -> Option<&'static str> {
     match event_type {
@@ -111,7 +114,13 @@ pub async fn events(
     // A lagging receiver means this client is too slow: end its stream; the client
     // reconnects with Last-Event-ID and catches up from history.
     let live = BroadcastStream::new(live)
-        .take_while(|item| std::future::ready(item.is_ok()))
+        .take_while(|item| {
+            let lagging = item.is_err();
+            if lagging {
+                crate::metrics::sse_client_dropped();
+            }
+            std::future::ready(!lagging)
+        })
         .filter_map(move |item| {
             let events = match item {
                 Ok(commit) if commit.stream_seq > last_history => sse_events(&commit, &base),
@@ -125,11 +134,20 @@ pub async fn events(
     let closing = async move {
         let _ = shutdown.wait_for(|stop| *stop).await;
     };
+    // The last message tells the client to come back soon, to this or another replica,
+    // and to resume from its Last-Event-ID.
+    let goodbye = Event::default()
+        .retry(RECONNECT_AFTER)
+        .comment("closing; reconnect with Last-Event-ID");
+    let connection = crate::metrics::SseConnection::open();
     let all = stream::iter(std::iter::once(retry).chain(past))
         .chain(live)
         .take_until(closing)
-        .map(Ok);
+        .chain(stream::once(std::future::ready(goodbye)))
+        .map(move |event| {
+            let _open = &connection;
+            Ok(event)
+        });
 
-    crate::metrics::sse_connected();
     Ok(Sse::new(all).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -49,12 +49,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let correlation_id = parts
-            .headers
-            .get(&REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let correlation_id = correlation_id(&parts.headers);
         Ok(RequestContext { correlation_id })
     }
 }
@@ -124,35 +119,86 @@ pub fn finish(router: Router, app: App) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
 }
 
-/// One span per request, named by its route template; records metrics and logs, once, the
-/// hidden cause of a 5xx.
-async fn observe(request: Request, next: Next) -> Response {
+/// The request id, which is also the correlation id of everything the request causes: the
+/// client's `x-request-id` when it is a plain token, else the one the server made up.
+/// Only `[A-Za-z0-9._:-]`, at most 128 characters, so that it is safe in a NATS header.
+pub fn correlation_id(headers: &axum::http::HeaderMap) -> String {
+    let given = headers
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let plain = !given.is_empty()
+        && given.len() <= 128
+        && given
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'));
+    if plain {
+        given.to_owned()
+    } else {
+        uuid::Uuid::new_v4().to_string()
+    }
+}
+
+/// One span per request, named by its route template and carrying the correlation id;
+/// records metrics and logs, once, the hidden cause of a 5xx.
+async fn observe(mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".into());
-    let method = request.method().as_str().to_owned();
-    let request_id = request
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let method = crate::metrics::Method::from_http(request.method());
 
-    let span = tracing::info_span!("http", route = %route, method = %method,
-        request_id = %request_id);
-    let response = tracing::Instrument::instrument(next.run(request), span.clone()).await;
+    let correlation_id = correlation_id(request.headers());
+    if let Ok(value) = HeaderValue::from_str(&correlation_id) {
+        request.headers_mut().insert(REQUEST_ID.clone(), value);
+    }
+
+    let span = tracing::info_span!("http", route = %route, method = method.as_str(),
+        correlation_id = %correlation_id);
+    let mut response = tracing::Instrument::instrument(next.run(request), span.clone()).await;
+    if let Ok(value) = HeaderValue::from_str(&correlation_id) {
+        response.headers_mut().insert(REQUEST_ID.clone(), value);
+    }
 
     let status = response.status().as_u16();
     if let Some(HiddenError(detail)) = response.extensions().get::<HiddenError>() {
         span.in_scope(|| tracing::error!(status, error = %detail, "request failed"));
     }
-    crate::metrics::http_answered(&route, &method, status, started.elapsed());
+    crate::metrics::http_answered(&route, method, status, started.elapsed());
     response
 }
 
 pub fn header_value(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("invalid"))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue};
+
+    use super::correlation_id;
+
+    fn with_id(id: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(id) {
+            headers.insert("x-request-id", value);
+        }
+        headers
+    }
+
+    #[test]
+    fn a_plain_request_id_becomes_the_correlation_id() {
+        assert_eq!(correlation_id(&with_id("load-1.2:x_y")), "load-1.2:x_y");
+    }
+
+    #[test]
+    fn an_unsafe_or_missing_request_id_is_replaced() {
+        for given in ["", "a b", "x\ty", &"z".repeat(200), "line>wild*"] {
+            let id = correlation_id(&with_id(given));
+            assert_ne!(id, given);
+            assert_eq!(id.len(), 36, "{id}");
+        }
+    }
 }

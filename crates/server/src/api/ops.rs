@@ -98,14 +98,25 @@ pub async fn ready(State(app): State<App>) -> impl IntoResponse {
     (status, axum::Json(json!({ "ready": ok, "checks": body })))
 }
 
-async fn metrics() -> impl IntoResponse {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        crate::metrics::encode(),
-    )
+/// OpenMetrics to a scraper that asks for it (Prometheus does), else the classic text
+/// format.
+async fn metrics(headers: axum::http::HeaderMap) -> impl IntoResponse {
+    let open_metrics = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("application/openmetrics-text"));
+
+    if open_metrics {
+        let kind = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+        ([(header::CONTENT_TYPE, kind)], crate::metrics::encode())
+    } else {
+        let kind = "text/plain; version=0.0.4; charset=utf-8";
+        (
+            [(header::CONTENT_TYPE, kind)],
+            crate::metrics::encode_classic(),
+        )
+    }
 }
 
 async fn openapi() -> impl IntoResponse {

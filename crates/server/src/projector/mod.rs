@@ -13,8 +13,10 @@ use futures::StreamExt;
 use illustrator_eventstore::Commit;
 use sqlx::{PgPool, Postgres, Transaction};
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use crate::app::App;
+use crate::metrics;
 
 pub use accounts::AccountsProjection;
 pub use documents::DocumentsProjection;
@@ -100,7 +102,15 @@ async fn apply_batch<P: Projection>(
 
     let mut last = done as u64;
     for commit in commits.iter().filter(|c| c.stream_seq > done as u64) {
-        projection.apply(&mut tx, commit).await?;
+        let span = tracing::debug_span!("project", projection = P::NAME,
+            document_id = %commit.aggregate_id, stream_seq = commit.stream_seq,
+            correlation_id = %commit.correlation_id());
+        let applied = async {
+            projection.apply(&mut tx, commit).await?;
+            tracing::debug!("commit applied");
+            Ok::<_, ProjectorError>(())
+        };
+        applied.instrument(span).await?;
         last = commit.stream_seq;
     }
 
@@ -149,7 +159,10 @@ pub async fn run<P: Projection>(
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| ProjectorError::Stream(e.to_string()))?;
         last = apply_batch(&app.db, projection, &commits).await?;
-        crate::metrics::projector_applied(P::NAME, commits.len(), commits.last());
+        if let Some(label) = metrics::Projection::named(P::NAME) {
+            let events = commits.iter().map(|c| c.events.len()).sum();
+            metrics::projector_applied(label, events);
+        }
     }
 }
 

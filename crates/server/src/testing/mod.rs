@@ -58,8 +58,9 @@ impl LocalServer {
         LocalServer::start_with(components, |_| {}).await
     }
 
-    /// Starts with the test's own changes to the configuration, e.g. fake providers,
-    /// a fake OAuth provider's endpoints or lower rate limits.
+    /// Starts with the test's own changes to the configuration (fake providers, a fake
+    /// OAuth provider's endpoints, lower rate limits, another NATS), made before anything
+    /// is set up.
     pub async fn start_with(
         components: Components,
         change: impl FnOnce(&mut Config),
@@ -80,10 +81,11 @@ impl LocalServer {
         // Cheap hashes keep the suites fast; the default stays at OWASP's minimum.
         config.accounts.argon2_memory_kib = 1024;
         config.accounts.argon2_iterations = 1;
+        config.nats_max_bytes = Some(TEST_MAX_BYTES);
         change(&mut config);
 
         setup::migrate(&config).await?;
-        let topology = setup::setup_nats(&config, false, Some(TEST_MAX_BYTES)).await?;
+        let topology = setup::setup_nats(&config, false, None).await?;
         let app = App::connect(config.clone()).await?;
 
         let mut server = LocalServer {

@@ -39,7 +39,10 @@ pub async fn run_dead_letters(app: App, mut shutdown: watch::Receiver<bool>) -> 
     loop {
         let next = tokio::select! {
             next = messages.next() => next,
-            _ = shutdown.changed() => return Ok(()),
+            _ = shutdown.changed() => {
+                super::handback::hand_back(&mut messages, "dead letters").await;
+                return Ok(());
+            }
         };
         match next {
             Some(Ok(message)) => settle(&app, message).await,
@@ -83,7 +86,9 @@ async fn give_up(app: &App, message: &Message) -> anyhow::Result<()> {
         Err(super::JobError::Transient(error)) => anyhow::bail!(error),
     }
     tracing::warn!(document_id = %job.document_id, job_id = %job.job.job_id,
-        deliveries = advisory.deliveries, "job given up");
+        correlation_id = %job.correlation_id, deliveries = advisory.deliveries,
+        "job given up");
+    crate::metrics::dead_letter(job.job.source);
 
     jobs.delete_message(advisory.stream_seq).await?;
     Ok(())

@@ -16,8 +16,9 @@ use futures::StreamExt;
 use illustrator_documents::{
     CommandContext, Document, DocumentCommand, DocumentEvent, DocumentId, ImageJob,
 };
-use illustrator_eventstore::Commit;
+use illustrator_eventstore::{CORRELATION_HEADER, Commit};
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use super::job::JobMessage;
 use crate::app::App;
@@ -60,6 +61,7 @@ pub async fn run_dispatcher(app: App, mut shutdown: watch::Receiver<bool>) -> an
             None => anyhow::bail!("the dispatcher consumer ended"),
         }
     }
+    super::handback::hand_back(&mut messages, "dispatcher").await;
     tracing::info!("dispatcher stopped");
     Ok(())
 }
@@ -79,11 +81,14 @@ async fn dispatch(app: &App, message: Message) {
         }
     };
 
-    let ack = match handle_commit(app, &commit).await {
+    let commit = commit.with_headers(message.headers.as_ref());
+    let span = tracing::info_span!("dispatch", document_id = %commit.aggregate_id,
+        stream_seq = commit.stream_seq, correlation_id = %commit.correlation_id());
+
+    let ack = match handle_commit(app, &commit).instrument(span.clone()).await {
         Ok(()) => AckKind::Ack,
         Err(error) => {
-            tracing::warn!(document_id = %commit.aggregate_id, error = %error,
-                "dispatch will be retried");
+            span.in_scope(|| tracing::warn!(error = %error, "dispatch will be retried"));
             AckKind::Nak(Some(Duration::from_secs(1)))
         }
     };
@@ -120,7 +125,9 @@ async fn handle_commit(app: &App, commit: &Commit) -> anyhow::Result<()> {
         let Some(document) = commands::load(&app.documents, id).await? else {
             anyhow::bail!("document {id} has jobs but no state");
         };
+        let queued = jobs.len();
         publish_jobs(app, &document, jobs).await?;
+        tracing::debug!(queued, "jobs queued");
     }
     if settles {
         complete(app, id, commit).await?;
@@ -152,9 +159,12 @@ pub async fn publish_jobs(
             job,
         };
         let payload = serde_json::to_vec(&message)?;
-        let publish = PublishMessage::build()
+        let mut publish = PublishMessage::build()
             .payload(payload.into())
             .message_id(message.job.job_id.as_str());
+        if !message.correlation_id.is_empty() {
+            publish = publish.header(CORRELATION_HEADER, message.correlation_id.as_str());
+        }
         acks.push(app.js.send_publish(subject, publish).await?);
     }
 
@@ -165,11 +175,7 @@ pub async fn publish_jobs(
 }
 
 async fn complete(app: &App, id: DocumentId, commit: &Commit) -> anyhow::Result<()> {
-    let correlation_id = commit
-        .metadata
-        .get("correlation_id")
-        .cloned()
-        .unwrap_or_default();
+    let correlation_id = commit.correlation_id().to_owned();
     let ctx = CommandContext {
         actor: "dispatcher".into(),
         correlation_id: correlation_id.clone(),

@@ -6,8 +6,10 @@
 mod dead_letters;
 mod dispatcher;
 mod draw;
+mod handback;
 mod job;
 mod limits;
+mod settled;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,9 +27,11 @@ use tracing::Instrument;
 
 use crate::app::App;
 use crate::commands::{self, CommandError, Metadata};
+use crate::metrics::{self, AttemptOutcome};
+use settled::Settled;
 
 pub use dead_letters::run_dead_letters;
-pub use dispatcher::{publish_jobs, run_dispatcher};
+pub use dispatcher::{consumer_name as dispatcher_consumer_name, publish_jobs, run_dispatcher};
 pub use job::{JobError, JobMessage};
 pub use limits::ProviderLimits;
 
@@ -37,9 +41,12 @@ pub const MAX_DELIVER: i64 = 5;
 /// How often a running job tells JetStream it is still alive.
 const PROGRESS_EVERY: Duration = Duration::from_secs(10);
 
+/// How long jobs in flight at shutdown may take to finish before they are handed back.
+pub const FINISH_GRACE: Duration = Duration::from_secs(10);
+
 /// Pulls jobs until shutdown, drawing up to the configured number at once. On shutdown it
-/// stops pulling and hands back nothing: jobs in flight finish, and unstarted ones stay in
-/// the queue.
+/// stops pulling, naks the jobs it holds but has not started (so another worker gets them
+/// at once), lets the jobs in flight finish for up to [`FINISH_GRACE`], and naks the rest.
 pub async fn run_workers(app: App, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
     let consumer: PullConsumer = app
         .js
@@ -72,9 +79,9 @@ pub async fn run_workers(app: App, mut shutdown: watch::Receiver<bool>) -> anyho
 
         match next {
             Some(Ok(message)) => {
-                let app = app.clone();
+                let (app, shutdown) = (app.clone(), shutdown.clone());
                 tokio::spawn(async move {
-                    process(&app, message).await;
+                    process(&app, message, shutdown).await;
                     drop(permit);
                 });
             }
@@ -86,15 +93,28 @@ pub async fn run_workers(app: App, mut shutdown: watch::Receiver<bool>) -> anyho
         }
     }
 
+    handback::hand_back(&mut messages, "jobs").await;
+    drop(messages);
     let _all = permits.acquire_many(concurrency as u32).await?;
     tracing::info!("worker stopped");
     Ok(())
 }
 
-/// Handles one delivery from start to acknowledgement.
-async fn process(app: &App, message: Message) {
+/// The correlation id from the job's header, or from its body when a job was queued
+/// before headers carried it.
+fn correlation_id(message: &Message, job: &JobMessage) -> String {
+    let header = message
+        .headers
+        .as_ref()
+        .and_then(|h| h.get(illustrator_eventstore::CORRELATION_HEADER))
+        .map(|value| value.as_str().to_owned());
+    header.unwrap_or_else(|| job.correlation_id.clone())
+}
+
+/// Handles one delivery from start to acknowledgement, in one span per job.
+async fn process(app: &App, message: Message, mut shutdown: watch::Receiver<bool>) {
     let delivered = message.info().map(|info| info.delivered).unwrap_or(1);
-    let job: JobMessage = match serde_json::from_slice(&message.payload) {
+    let mut job: JobMessage = match serde_json::from_slice(&message.payload) {
         Ok(job) => job,
         Err(error) => {
             tracing::error!(error = %error, "unreadable job message dropped");
@@ -102,6 +122,7 @@ async fn process(app: &App, message: Message) {
             return;
         }
     };
+    job.correlation_id = correlation_id(&message, &job);
 
     let span = tracing::info_span!(
         "job",
@@ -109,22 +130,41 @@ async fn process(app: &App, message: Message) {
         job_id = %job.job.job_id,
         source = job.job.source.as_str(),
         attempt = delivered,
+        correlation_id = %job.correlation_id,
     );
 
     async {
         let progress = keep_alive(&message);
-        let result = settle(app, &job, delivered).await;
+        let grace_over = async {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+            tokio::time::sleep(FINISH_GRACE).await;
+        };
+        let result = tokio::select! {
+            result = settle(app, &job, delivered) => Some(result),
+            _ = grace_over => None,
+        };
         progress.abort();
 
+        let source = job.job.source;
         let ack = match result {
-            Ok(()) => AckKind::Ack,
-            Err(JobError::Permanent(error)) => {
+            Some(Ok(())) => {
+                tracing::debug!("job recorded");
+                AckKind::Ack
+            }
+            Some(Err(JobError::Permanent(error))) => {
                 tracing::warn!(error = %error, "job dropped");
+                metrics::job_attempt(source, AttemptOutcome::Dropped, None);
                 AckKind::Term
             }
-            Err(JobError::Transient(error)) => {
+            Some(Err(JobError::Transient(error))) => {
                 tracing::warn!(error = %error, "job will be retried");
+                metrics::job_attempt(source, AttemptOutcome::Retried, None);
                 AckKind::Nak(Some(Duration::from_secs(delivered.clamp(1, 30) as u64)))
+            }
+            None => {
+                tracing::info!("job handed back at shutdown");
+                metrics::job_attempt(source, AttemptOutcome::HandedBack, None);
+                AckKind::Nak(Some(handback::AT_ONCE))
             }
         };
         if let Err(error) = message.ack_with(ack).await {
@@ -184,9 +224,9 @@ async fn settle(app: &App, job: &JobMessage, delivered: i64) -> Result<(), JobEr
         }
     };
 
-    let generated = matches!(outcome, ImageOutcome::Generated { .. });
+    let settled = Settled::of(&outcome, job.job.source);
     record(app, job, outcome).await?;
-    crate::metrics::job_finished(job.job.source, generated, started.elapsed());
+    settled.count(started.elapsed());
     Ok(())
 }
 

@@ -57,6 +57,7 @@ fn spawn_worker(server: &TestServer) -> anyhow::Result<Child> {
         .env("ILLUSTRATOR_NAMESPACE", &server.config.namespace)
         .env("ILLUSTRATOR_NATS_DIR", &server.config.nats_dir)
         .env("ILLUSTRATOR_WORKER_CONCURRENCY", "4")
+        .env("BIND", "127.0.0.1:0")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()?;
