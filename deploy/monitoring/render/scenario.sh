@@ -23,6 +23,10 @@ for tool in "$bin" "$nats_bin" /usr/bin/prometheus /usr/bin/chromium; do
 done
 
 work=$(mktemp -d /tmp/mi-render.XXXXXX)
+# The machine has no outside network: Chromium must not try to reach anything on its own.
+browser_flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+  --disable-background-networking --disable-component-update --disable-sync
+  --user-data-dir=$work/chromium"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
 stop_all() {
@@ -44,6 +48,8 @@ export DATABASE_URL="postgres://postgres:postgres@127.0.0.1:5432/$db"
 export ILLUSTRATOR_NATS_MAX_BYTES=$((256 << 20))
 export ILLUSTRATOR_BOOTSTRAP_KEY="render-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export LOG_FORMAT=json
+# One key sends every article, above a single user's default submission limit.
+export ILLUSTRATOR_LIMIT_SUBMIT=100000/1m
 sleep 1
 "$bin" migrate >"$work/setup.log" 2>&1
 "$bin" setup-nats >>"$work/setup.log" 2>&1
@@ -92,7 +98,7 @@ while [ $(( $(date +%s) - started )) -lt 450 ]; do
     echo "scenario: worker stopped at ${elapsed} s"
   fi
   if [ "$elapsed" -ge 375 ] && [ -z "${pid_worker:-}" ]; then
-    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+    chromium $browser_flags --hide-scrollbars \
       --virtual-time-budget=8000 --window-size=1400,1400 --screenshot="$out/alerts.png" \
       "http://127.0.0.1:$prom_port/alerts" >/dev/null 2>&1 || true
     start worker; echo "scenario: worker started again at ${elapsed} s"
@@ -117,6 +123,6 @@ echo "scenario: $n articles submitted; rendering"
 python3 "$root/deploy/monitoring/render/render.py" --prometheus "http://127.0.0.1:$prom_port" \
   --start "$started" --end "$finished" --step 5 --out "$work/dashboard.html" \
   --note "Drawn from Prometheus 2.42 scraping illustrator api, push, projector and worker every 2 s. $n articles at about 3 a second; the worker was stopped from 0:45 to 6:15. Window: $((finished - started)) s."
-chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1680,1620 \
+chromium $browser_flags --hide-scrollbars --window-size=1680,1620 \
   --screenshot="$out/dashboard.png" "file://$work/dashboard.html" >/dev/null 2>&1
 echo "scenario: wrote $out/dashboard.png and $out/alerts.png (load ended at $((wait_end - started)) s)"

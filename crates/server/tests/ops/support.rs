@@ -108,6 +108,8 @@ pub fn spawn_illustrator(
         .env("ILLUSTRATOR_NATS_MAX_BYTES", (64i64 << 20).to_string())
         .env("ILLUSTRATOR_BOOTSTRAP_KEY", key)
         .env("ILLUSTRATOR_WORKER_CONCURRENCY", "4")
+        // The load tests send far more than one user's submission limit allows.
+        .env("ILLUSTRATOR_LIMIT_SUBMIT", "1000000/1m")
         .env("BIND", bind)
         .env("LOG_FORMAT", "json")
         .env("RUST_LOG", "info,illustrator_server=debug")
