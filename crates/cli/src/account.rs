@@ -47,7 +47,7 @@ pub enum KeysCommand {
 }
 
 /// One line from standard input; the password is read without echo on a terminal.
-fn ask(prompt: &str, secret: bool) -> anyhow::Result<String> {
+pub fn ask(prompt: &str, secret: bool) -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     let terminal = stdin.is_terminal();
     if terminal {

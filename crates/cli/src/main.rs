@@ -6,6 +6,7 @@ mod credentials;
 mod illustrate;
 mod plan;
 mod sse;
+mod users;
 
 use clap::{Parser, Subcommand};
 
@@ -31,6 +32,22 @@ enum Command {
     /// Make, list and revoke API keys.
     #[command(subcommand)]
     Keys(account::KeysCommand),
+    /// Make an account with email and password; a verification link is mailed.
+    Register(users::RegisterArgs),
+    /// Verify the account's address with the token from the mailed link.
+    Verify {
+        token: String,
+        #[command(flatten)]
+        server: client::ServerArgs,
+    },
+    /// Reset, set or change the password.
+    #[command(subcommand)]
+    Password(users::PasswordCommand),
+    /// The account the stored session or key belongs to.
+    Whoami(client::ServerArgs),
+    /// List, search, disable and change the role of accounts (admins).
+    #[command(subcommand)]
+    Users(users::UsersCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -43,6 +60,11 @@ fn main() -> anyhow::Result<()> {
         Command::Login(args) => runtime()?.block_on(account::login(args)),
         Command::Logout(args) => runtime()?.block_on(account::logout(args)),
         Command::Keys(command) => runtime()?.block_on(account::keys(command)),
+        Command::Register(args) => runtime()?.block_on(users::register(args)),
+        Command::Verify { token, server } => runtime()?.block_on(users::verify(token, server)),
+        Command::Password(command) => runtime()?.block_on(users::password(command)),
+        Command::Whoami(server) => runtime()?.block_on(users::whoami(server)),
+        Command::Users(command) => runtime()?.block_on(users::users(command)),
     }
 }
 

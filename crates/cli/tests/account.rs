@@ -1,4 +1,5 @@
-//! `mi login`, `mi keys create|list|revoke` and `mi logout` against a real server.
+//! `mi register|verify|login|logout|whoami`, `mi password`, `mi keys` and `mi users` against
+//! a real server.
 
 use std::io::Write;
 use std::path::Path;
@@ -138,6 +139,139 @@ async fn mi_logs_in_and_manages_keys() -> anyhow::Result<()> {
     )?;
     let token = String::from_utf8(printed.stdout)?.trim().to_owned();
     assert_eq!(me_status(&server, &token).await?, 200);
+
+    let _ = std::fs::remove_dir_all(&config);
+    server.cleanup().await;
+    Ok(())
+}
+
+/// The token of the one mail that arrived since `before` was listed.
+fn token_of_new_mail(
+    server: &LocalServer,
+    before: &[std::path::PathBuf],
+) -> anyhow::Result<String> {
+    let mut fresh = Vec::new();
+    for entry in std::fs::read_dir(&server.config.accounts.mail_dir)? {
+        let path = entry?.path();
+        if !before.contains(&path) {
+            fresh.push(path);
+        }
+    }
+    anyhow::ensure!(
+        fresh.len() == 1,
+        "expected one new mail, found {}",
+        fresh.len()
+    );
+
+    let text = std::fs::read_to_string(&fresh[0])?;
+    let at = text
+        .find("token=")
+        .ok_or_else(|| anyhow::anyhow!("no token in the mail"))?;
+    Ok(text[at + 6..at + 70].to_owned())
+}
+
+fn mails(server: &LocalServer) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let dir = &server.config.accounts.mail_dir;
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        paths.push(entry?.path());
+    }
+    Ok(paths)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mi_registers_verifies_resets_and_admins_disable() -> anyhow::Result<()> {
+    let server = LocalServer::start(Components {
+        api: true,
+        projector: true,
+        ..Default::default()
+    })
+    .await?;
+    let config = std::env::temp_dir().join(format!("mi-config-reg-{}", std::process::id()));
+    let email = format!("cli-reg-{}@example.org", std::process::id());
+    let twice = format!("{PASSWORD}\n{PASSWORD}\n");
+
+    let before = mails(&server)?;
+    mi(&server, &config, &["register", "--email", &email], &twice)?;
+    let token = token_of_new_mail(&server, &before)?;
+    mi(&server, &config, &["verify", &token], "")?;
+    mi(
+        &server,
+        &config,
+        &["login", "--email", &email],
+        &format!("{PASSWORD}\n"),
+    )?;
+    let whoami = String::from_utf8(mi(&server, &config, &["whoami"], "")?.stdout)?;
+    assert!(
+        whoami.contains(&email) && whoami.contains("role user"),
+        "{whoami}"
+    );
+
+    let mismatch = Command::new(env!("CARGO_BIN_EXE_mi"))
+        .args(["password", "change"])
+        .env("MI_SERVER", &server.base)
+        .env("MI_CONFIG_DIR", &config)
+        .stdin(Stdio::piped())
+        .output()?;
+    assert!(
+        !mismatch.status.success(),
+        "an empty confirmation was taken"
+    );
+
+    let before = mails(&server)?;
+    mi(
+        &server,
+        &config,
+        &["password", "reset", "--email", &email],
+        "",
+    )?;
+    let token = token_of_new_mail(&server, &before)?;
+    let renewed = "another long passphrase";
+    mi(
+        &server,
+        &config,
+        &["password", "set", &token],
+        &format!("{renewed}\n{renewed}\n"),
+    )?;
+    let session = mi(
+        &server,
+        &config,
+        &["login", "--email", &email, "--print"],
+        &format!("{renewed}\n"),
+    )?;
+    let session = String::from_utf8(session.stdout)?.trim().to_owned();
+    assert_eq!(me_status(&server, &session).await?, 200);
+
+    let admin = ["--api-key", server.key.as_str()];
+    let mut list = vec!["users", "list", "--search", "cli-reg-"];
+    list.extend(admin);
+    // The list is a read model, which the projector fills a moment after registration.
+    let mut id = None;
+    for _ in 0..50 {
+        let listed = String::from_utf8(mi(&server, &config, &list, "")?.stdout)?;
+        id = listed
+            .lines()
+            .find(|line| line.contains(&email))
+            .and_then(|line| line.split_whitespace().next())
+            .map(str::to_owned);
+        if id.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let id = id.ok_or_else(|| anyhow::anyhow!("the user is never listed"))?;
+
+    let mut disable = vec!["users", "change", id.as_str(), "--disable"];
+    disable.extend(admin);
+    mi(&server, &config, &disable, "")?;
+    assert_eq!(
+        me_status(&server, &session).await?,
+        401,
+        "a disabled user's session still works"
+    );
 
     let _ = std::fs::remove_dir_all(&config);
     server.cleanup().await;
