@@ -37,6 +37,9 @@ pub struct IllustrateDocument {
 }
 
 /// How one job ended.
+// Built once and moved a few times per command, so the size of the largest variant costs
+// nothing worth boxing it for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum ImageOutcome {
     Generated {
@@ -49,6 +52,9 @@ pub enum ImageOutcome {
     Failed { error: AttemptError },
 }
 
+// Built once and moved a few times per command, so the size of the largest variant costs
+// nothing worth boxing it for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum DocumentCommand {
     Illustrate(CommandContext, Box<IllustrateDocument>),

@@ -76,6 +76,9 @@ pub struct AttemptError {
     pub error: String,
 }
 
+// Built once and moved a few times per command, so the size of the largest variant costs
+// nothing worth boxing it for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum DocumentEvent {
     DocumentSubmitted {

@@ -100,7 +100,7 @@ while [ $(( $(date +%s) - started )) -lt 450 ]; do
   if [ "$elapsed" -ge 375 ] && [ -z "${pid_worker:-}" ]; then
     chromium $browser_flags --hide-scrollbars \
       --virtual-time-budget=8000 --window-size=1400,1400 --screenshot="$out/alerts.png" \
-      "http://127.0.0.1:$prom_port/alerts" >/dev/null 2>&1 || true
+      "http://127.0.0.1:$prom_port/classic/alerts" >/dev/null 2>&1 || true
     start worker; echo "scenario: worker started again at ${elapsed} s"
   fi
   for _ in 1 2 3; do n=$((n + 1)); submit "$n" & done

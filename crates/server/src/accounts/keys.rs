@@ -153,7 +153,7 @@ pub async fn list(accounts: &Accounts, account: AccountId) -> Result<Vec<KeyView
             last_used_at: used.get(id.as_str()).copied(),
         })
         .collect();
-    views.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    views.sort_by_key(|view| std::cmp::Reverse(view.created_at));
     Ok(views)
 }
 

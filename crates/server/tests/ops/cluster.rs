@@ -23,6 +23,9 @@ const RESTART_AT: Duration = Duration::from_secs(25);
 const SUBMITTERS: usize = 2;
 const PACE: Duration = Duration::from_millis(50);
 
+/// Each accepted document's id with the time its 202 arrived.
+type Accepted = Vec<(DateTime<Utc>, String)>;
+
 struct Node {
     name: String,
     client_port: u16,
@@ -81,7 +84,7 @@ async fn submit(
     base: String,
     key: String,
     until: Instant,
-    accepted: Arc<Mutex<Vec<(DateTime<Utc>, String)>>>,
+    accepted: Arc<Mutex<Accepted>>,
     refused: Arc<Mutex<usize>>,
 ) {
     while Instant::now() < until {
