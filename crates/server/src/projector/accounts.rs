@@ -29,7 +29,7 @@ impl Projection for AccountsProjection {
         };
         let id = Uuid::parse_str(&commit.aggregate_id).map_err(|e| bad("commit", e.to_string()))?;
 
-        check_contiguous(tx, id, commit).await?;
+        super::check_contiguous(tx, "users", id, commit).await?;
 
         for raw in &commit.events {
             let event: AccountEvent = serde_json::from_value(raw.payload.clone())
@@ -50,24 +50,6 @@ impl Projection for AccountsProjection {
         sqlx::query("DELETE FROM users").execute(&mut **tx).await?;
         Ok(())
     }
-}
-
-/// Refuses a commit that does not follow the last one applied to the same account.
-async fn check_contiguous(tx: &mut Tx, id: Uuid, commit: &Commit) -> Result<(), ProjectorError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT version FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let expected = row.map(|(v,)| v as u64 + 1).unwrap_or(1);
-
-    if commit.first_sequence != expected {
-        return Err(ProjectorError::Gap {
-            aggregate_id: commit.aggregate_id.clone(),
-            expected,
-            found: commit.first_sequence,
-        });
-    }
-    Ok(())
 }
 
 /// Sets one column of the user and its `updated_at`.

@@ -27,7 +27,7 @@ impl Projection for DocumentsProjection {
             reason: e.to_string(),
         })?;
 
-        check_contiguous(tx, id, commit).await?;
+        super::check_contiguous(tx, "documents", id, commit).await?;
 
         for raw in &commit.events {
             let event: DocumentEvent =
@@ -57,24 +57,6 @@ impl Projection for DocumentsProjection {
             .await?;
         Ok(())
     }
-}
-
-/// Refuses a commit that does not follow the last one applied to the same document.
-async fn check_contiguous(tx: &mut Tx, id: Uuid, commit: &Commit) -> Result<(), ProjectorError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT version FROM documents WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let expected = row.map(|(v,)| v as u64 + 1).unwrap_or(1);
-
-    if commit.first_sequence != expected {
-        return Err(ProjectorError::Gap {
-            aggregate_id: commit.aggregate_id.clone(),
-            expected,
-            found: commit.first_sequence,
-        });
-    }
-    Ok(())
 }
 
 async fn touch(tx: &mut Tx, id: Uuid, meta: &EventMeta) -> Result<(), ProjectorError> {

@@ -211,3 +211,29 @@ async fn rebuild_one<P: Projection>(app: &App, projection: &P) -> Result<u64, Pr
     let (_never, shutdown) = watch::channel(false);
     run(app, projection, Some(Duration::from_secs(1)), shutdown).await
 }
+
+/// Refuses a commit that does not follow the last one applied to the same aggregate, whose
+/// row in `table` keeps the version it has reached.
+async fn check_contiguous(
+    tx: &mut Transaction<'static, Postgres>,
+    table: &'static str,
+    id: uuid::Uuid,
+    commit: &Commit,
+) -> Result<(), ProjectorError> {
+    // The table name is one of the projectors' own constants, never input.
+    let query = format!("SELECT version FROM {table} WHERE id = $1");
+    let row: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(query))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let expected = row.map(|(v,)| v as u64 + 1).unwrap_or(1);
+
+    if commit.first_sequence != expected {
+        return Err(ProjectorError::Gap {
+            aggregate_id: commit.aggregate_id.clone(),
+            expected,
+            found: commit.first_sequence,
+        });
+    }
+    Ok(())
+}
