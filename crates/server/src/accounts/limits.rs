@@ -2,7 +2,14 @@
 //! `rate_limits` KV bucket, one key per subject and fixed window, bumped with an optimistic
 //! update (create, or update at the revision read). Old windows expire with the bucket's
 //! `max_age` of one day, the longest window allowed.
+//!
+//! Within one process the hits on one counter take turns, and each remembers the revision it
+//! wrote: many concurrent requests of one user would otherwise all read the same revision,
+//! and all but one of them lose every compare-and-set round. Across replicas the
+//! compare-and-set still decides, so the count stays exact.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_nats::jetstream::kv::{self, CreateErrorKind, UpdateErrorKind};
@@ -14,9 +21,20 @@ use super::secrets::digest;
 /// Attempts of one increment that keeps losing the race before it gives up.
 const ATTEMPTS: usize = 16;
 
+/// Counters remembered by one process before the idle ones are forgotten.
+const REMEMBERED: usize = 10_000;
+
 #[derive(Clone)]
 pub struct Limiter {
     kv: kv::Store,
+    counters: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<Known>>>>>,
+}
+
+/// What this process last wrote to a counter; `None` until it has written or after
+/// another replica wrote in between.
+#[derive(Default)]
+struct Known {
+    written: Option<(u64, u64)>,
 }
 
 struct Window {
@@ -40,7 +58,19 @@ fn window(kind: &str, subject: &str, limit: Limit) -> Window {
 
 impl Limiter {
     pub fn new(kv: kv::Store) -> Limiter {
-        Limiter { kv }
+        Limiter {
+            kv,
+            counters: Arc::default(),
+        }
+    }
+
+    /// The turn-taking slot of one counter in this process.
+    fn slot(&self, key: &str) -> Arc<tokio::sync::Mutex<Known>> {
+        let mut counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
+        if counters.len() >= REMEMBERED {
+            counters.retain(|_, slot| Arc::strong_count(slot) > 1);
+        }
+        counters.entry(key.to_owned()).or_default().clone()
     }
 
     /// The count of the current window.
@@ -81,9 +111,14 @@ impl Limiter {
     /// Counts one event, or refuses it when the window is full.
     pub async fn hit(&self, kind: &str, subject: &str, limit: Limit) -> Result<(), AccountsError> {
         let window = window(kind, subject, limit);
+        let slot = self.slot(&window.key);
+        let mut known = slot.lock().await;
 
         for _ in 0..ATTEMPTS {
-            let (count, revision) = self.read(&window.key).await?;
+            let (count, revision) = match known.written.take() {
+                Some(written) => written,
+                None => self.read(&window.key).await?,
+            };
             if count >= limit.count {
                 return Err(AccountsError::Throttled {
                     retry_after: window.retry_after,
@@ -93,18 +128,19 @@ impl Limiter {
             let value = (count + 1).to_string().into_bytes().into();
             let stored = if revision == 0 {
                 match self.kv.create(&window.key, value).await {
-                    Ok(_) => true,
-                    Err(error) if error.kind() == CreateErrorKind::AlreadyExists => false,
+                    Ok(revision) => Some(revision),
+                    Err(error) if error.kind() == CreateErrorKind::AlreadyExists => None,
                     Err(error) => return Err(AccountsError::store("create counter", error)),
                 }
             } else {
                 match self.kv.update(&window.key, value, revision).await {
-                    Ok(_) => true,
-                    Err(error) if error.kind() == UpdateErrorKind::WrongLastRevision => false,
+                    Ok(revision) => Some(revision),
+                    Err(error) if error.kind() == UpdateErrorKind::WrongLastRevision => None,
                     Err(error) => return Err(AccountsError::store("update counter", error)),
                 }
             };
-            if stored {
+            if let Some(revision) = stored {
+                known.written = Some((count + 1, revision));
                 return Ok(());
             }
         }

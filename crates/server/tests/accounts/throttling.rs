@@ -118,3 +118,58 @@ async fn limits_hold_across_three_replicas() -> anyhow::Result<()> {
     server.cleanup().await;
     Ok(())
 }
+
+/// Many concurrent submissions of one user, on two replicas: exactly the limit is admitted,
+/// and the rest are refused with 429, never with a conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_submissions_of_one_user_count_exactly() -> anyhow::Result<()> {
+    const LIMIT: usize = 40;
+    const SENT: usize = 64;
+    let server = support::start_with(|config| {
+        config.accounts.submit = Limit {
+            count: LIMIT as u64,
+            window: std::time::Duration::from_secs(3600),
+        };
+    })
+    .await?;
+    let other = server
+        .replica(Components {
+            api: true,
+            ..Default::default()
+        })
+        .await?;
+    let user = support::user(&server, "crowd").await?;
+
+    let article = json!({ "markdown": "# Crowd\n\nOne of many.\n", "source": "card" });
+    let mut sends = Vec::new();
+    for n in 0..SENT {
+        let base = if n % 2 == 0 {
+            server.base.clone()
+        } else {
+            other.base.clone()
+        };
+        let (session, article) = (user.session.clone(), article.clone());
+        sends.push(tokio::spawn(async move {
+            let response = post(&base, "/v1/documents", Some(&session), article).await?;
+            anyhow::Ok(response.status())
+        }));
+    }
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await??);
+    }
+
+    let admitted = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::ACCEPTED)
+        .count();
+    let throttled = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((admitted, throttled), (LIMIT, SENT - LIMIT), "{statuses:?}");
+
+    other.stop().await;
+    server.cleanup().await;
+    Ok(())
+}
