@@ -79,8 +79,9 @@ impl Server {
             .env("BIND", format!("127.0.0.1:{port}"))
             .env("ILLUSTRATOR_NAMESPACE", &namespace)
             .env("ILLUSTRATOR_BOOTSTRAP_KEY", &key)
-            // One key sends the whole load, far above a single user's submission limit.
+            // One key sends the whole load, far above a single user's request limits.
             .env("ILLUSTRATOR_LIMIT_SUBMIT", "100000000/1m")
+            .env("ILLUSTRATOR_LIMIT_REGENERATE", "100000000/1m")
             .env("ILLUSTRATOR_WORKER_RENDER", "noop")
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
