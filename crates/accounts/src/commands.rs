@@ -2,29 +2,10 @@
 //!
 //! Hashing, random draws and the clock stay at the edge: commands carry their results.
 
-use chrono::{DateTime, Utc};
-
 use crate::access::{Role, Scope};
-use crate::events::EventMeta;
 use crate::ids::{AccountId, KeyId};
 
-/// Who asks, when, and for which request; it becomes every resulting event's `meta`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommandContext {
-    pub actor: String,
-    pub correlation_id: String,
-    pub at: DateTime<Utc>,
-}
-
-impl CommandContext {
-    pub fn meta(&self) -> EventMeta {
-        EventMeta {
-            at: self.at,
-            actor: self.actor.clone(),
-            correlation_id: self.correlation_id.clone(),
-        }
-    }
-}
+pub use illustrator_meta::CommandContext;
 
 #[derive(Clone, Debug)]
 pub struct Register {

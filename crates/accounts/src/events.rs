@@ -3,7 +3,6 @@
 //! Password hashes (argon2id PHC strings) and SHA-256 digests of key secrets are stored;
 //! passwords, session tokens and key secrets never are.
 
-use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -11,13 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Role, Scope};
 use crate::ids::{AccountId, KeyId};
 
-/// Who caused an event, when, and on behalf of which request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct EventMeta {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub correlation_id: String,
-}
+pub use illustrator_meta::EventMeta;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum AccountEvent {

@@ -1,28 +1,11 @@
 //! What may be asked of a document. Imperatives, one enum.
 
-use chrono::{DateTime, Utc};
 use illustrator_analysis::{PlanOptions, SourceRequest};
 
-use crate::events::{ArticleRef, AttemptError, EventMeta, GeneratedImage};
+use crate::events::{ArticleRef, AttemptError, GeneratedImage};
 use crate::ids::{DocumentId, JobId};
 
-/// Who asks, when, and for which request; it becomes every resulting event's `meta`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommandContext {
-    pub actor: String,
-    pub correlation_id: String,
-    pub at: DateTime<Utc>,
-}
-
-impl CommandContext {
-    pub fn meta(&self) -> EventMeta {
-        EventMeta {
-            at: self.at,
-            actor: self.actor.clone(),
-            correlation_id: self.correlation_id.clone(),
-        }
-    }
-}
+pub use illustrator_meta::CommandContext;
 
 #[derive(Clone, Debug)]
 pub struct IllustrateDocument {

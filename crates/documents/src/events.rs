@@ -1,6 +1,5 @@
 //! The facts the Document aggregate records. Past tense, one enum, versions in one place.
 
-use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use illustrator_analysis::{
     Classification, Credit, Language, Placement, PlanOptions, Source, SourceRequest,
@@ -10,13 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{DocumentId, JobId};
 
-/// Who caused an event, when, and on behalf of which request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct EventMeta {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub correlation_id: String,
-}
+pub use illustrator_meta::EventMeta;
 
 /// The submitted article, kept by content address in the articles bucket; events never carry
 /// the text itself.
