@@ -40,11 +40,12 @@ async function loadUsers() {
     }
     body.replaceChildren(...users.map(userRow));
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   }
 }
 
-/** Only a superadmin changes roles; nobody changes their own account here. */
+/** Only a superadmin changes roles; nobody changes their own account here (the API
+ *  refuses these too; the page does not offer them). */
 function userRow(user) {
   const row = document.createElement("tr");
   const email = document.createElement("th");
@@ -68,7 +69,9 @@ function userRow(user) {
   const toggle = document.createElement("button");
   toggle.type = "button";
   toggle.textContent = user.disabled ? t("admin.enable") : t("admin.disable");
-  toggle.disabled = user.id === me.id;
+  // An admin acts only on plain users; a superadmin on anyone but themselves.
+  const outranked = me.role !== "superadmin" && user.role !== "user";
+  toggle.disabled = user.id === me.id || outranked;
   toggle.addEventListener("click", () => change(user, { disabled: !user.disabled }));
   actions.append(toggle);
 
@@ -79,9 +82,9 @@ function userRow(user) {
 async function change(user, body) {
   try {
     await call("PATCH", `/v1/admin/users/${user.id}`, body);
-    notify(t("admin.changed", { email: user.email }));
+    notify(() => t("admin.changed", { email: user.email }));
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   }
   await loadUsers();
 }
@@ -92,6 +95,7 @@ async function exportBilling(event) {
   try {
     await download(`/v1/admin/billing/export?month=${month}`, `billing-${month}.csv`);
   } catch (failure) {
-    complain(failure.status === 404 ? t("admin.export.unavailable") : explain(failure));
+    complain(() =>
+      failure.status === 404 ? t("admin.export.unavailable") : explain(failure));
   }
 }

@@ -11,14 +11,25 @@ let me = null;
 let authMode = "signin";
 let shownOnce = false;
 
-export function notify(text) {
-  $("problem").textContent = "";
-  $("notice").textContent = text;
+// The message shown, as a function of the language, so that a switch rewords it.
+let message = null;
+
+function showMessage() {
+  const text = message ? message.words() : "";
+  $("notice").textContent = message?.kind === "notice" ? text : "";
+  $("problem").textContent = message?.kind === "problem" ? text : "";
 }
 
-export function complain(text) {
-  $("notice").textContent = "";
-  $("problem").textContent = text;
+/** Tells the reader something went well; `words` gives the text in the current language. */
+export function notify(words) {
+  message = { kind: "notice", words: typeof words === "function" ? words : () => words };
+  showMessage();
+}
+
+/** Tells the reader what went wrong and what to do. */
+export function complain(words) {
+  message = { kind: "problem", words: typeof words === "function" ? words : () => words };
+  showMessage();
 }
 
 /** Shows one view. After the first, focus moves to it, so a keyboard or screen-reader user
@@ -49,7 +60,7 @@ async function route() {
   if (path === "/reset-password") return show("reset");
 
   await loadMe();
-  if (query.get("login_error")) complain(t("auth.oauth_failed"));
+  if (query.get("login_error")) complain(() => t("auth.oauth_failed"));
   if (!me) {
     await showProviders();
     return show("auth");
@@ -70,9 +81,9 @@ async function verify(token) {
     await call("POST", "/v1/auth/verify", { token });
     heading.dataset.i18n = "auth.verified";
     heading.textContent = t("auth.verified");
-    notify(t("auth.verified"));
+    notify(() => t("auth.verified"));
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   }
 }
 
@@ -110,19 +121,19 @@ async function submitAuth(event) {
   try {
     if (authMode === "signup") {
       await call("POST", "/v1/auth/register", { email, password });
-      notify(t("auth.signedup", { email }));
+      notify(() => t("auth.signedup", { email }));
       setAuthMode("signin");
     } else if (authMode === "forgot") {
       await call("POST", "/v1/auth/password-reset", { email });
-      notify(t("auth.forgot.sent", { email }));
+      notify(() => t("auth.forgot.sent", { email }));
     } else {
       await call("POST", "/v1/auth/login", { email, password });
       $("auth-password").value = "";
       await route();
-      notify(t("auth.signedin", { email }));
+      notify(() => t("auth.signedin", { email }));
     }
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   }
 }
 
@@ -134,9 +145,9 @@ async function submitReset(event) {
     await call("POST", "/v1/auth/password-reset/confirm", { token, password });
     history.replaceState(null, "", "/");
     await route();
-    notify(t("auth.reset.done"));
+    notify(() => t("auth.reset.done"));
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   }
 }
 
@@ -148,7 +159,7 @@ async function signOut() {
   }
   history.replaceState(null, "", "/");
   await route();
-  notify(t("auth.signedout"));
+  notify(() => t("auth.signedout"));
 }
 
 /** The usage panel, against GET /v1/me/usage; a server without it says so plainly. */
@@ -206,6 +217,7 @@ function wire() {
   $("reset-form").addEventListener("submit", submitReset);
   $("signout").addEventListener("click", signOut);
   document.addEventListener("mi:lang", () => {
+    showMessage();
     if (!$("view-write").hidden) loadUsage();
   });
 }

@@ -23,7 +23,7 @@ export async function startWriting(docId) {
     try {
       follow(await call("GET", `/v1/documents/${encodeURIComponent(docId)}`));
     } catch (failure) {
-      complain(explain(failure));
+      complain(() => explain(failure));
     }
   }
   if (wired) return;
@@ -43,9 +43,9 @@ async function readFile(event) {
   try {
     $("markdown").value = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     const size = `${(bytes.length / 1024).toFixed(1)} KB`;
-    notify(t("write.file.loaded", { name: file.name, size }));
+    notify(() => t("write.file.loaded", { name: file.name, size }));
   } catch {
-    complain(t("write.file.notutf8"));
+    complain(() => t("write.file.notutf8"));
     event.target.value = "";
   }
 }
@@ -53,7 +53,7 @@ async function readFile(event) {
 async function submit(event) {
   event.preventDefault();
   const markdown = $("markdown").value;
-  if (!markdown.trim()) return complain(t("write.empty"));
+  if (!markdown.trim()) return complain(() => t("write.empty"));
   const button = $("submit");
   button.disabled = true;
   button.textContent = t("write.sending");
@@ -64,7 +64,7 @@ async function submit(event) {
     follow(view);
     loadUsage();
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   } finally {
     button.disabled = false;
     button.textContent = t("write.submit");
@@ -127,7 +127,7 @@ async function completed(event) {
   summary = { generated: event.generated, failed: event.failed };
   renderProgress();
   await refresh(true);
-  notify(t("doc.done", summary));
+  notify(() => t("doc.done", summary));
 }
 
 /** Reads the document again. Its read model can trail the events a moment, so after the
@@ -137,7 +137,7 @@ async function refresh(settled) {
     try {
       doc = await call("GET", `/v1/documents/${doc.id}`);
     } catch (failure) {
-      return complain(explain(failure));
+      return complain(() => explain(failure));
     }
     const behind = doc.images.some((image) => image.status === "pending");
     if (!settled || !behind) break;
@@ -155,7 +155,7 @@ async function loadPreview() {
     const parsed = new DOMParser().parseFromString(html, "text/html");
     $("preview").replaceChildren(...parsed.body.childNodes);
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   }
 }
 
@@ -174,6 +174,7 @@ function counts() {
 
 function renderAll() {
   $("doc-name").textContent = doc.title || doc.id;
+  setConnection($("conn").dataset.state);
   renderProgress();
   renderPictures();
 }
@@ -263,7 +264,7 @@ function candidateCard(image, candidate) {
   picture.height = candidate.height;
   const caption = document.createElement("figcaption");
   const label = document.createElement("span");
-  label.textContent = `${t("doc.candidate", { n: candidate.candidate })} · ${candidate.source}`;
+  label.textContent = `${t("doc.candidate", { n: candidate.candidate + 1 })} · ${candidate.source}`;
   const choose = document.createElement("button");
   choose.type = "button";
   choose.textContent = chosen ? t("doc.chosen") : t("doc.choose");
@@ -279,12 +280,12 @@ async function select(index, candidate) {
   try {
     doc = await call("POST", `/v1/documents/${doc.id}/images/${index}/select`, { candidate });
     renderAll();
-    notify(t("doc.selected", { n: index + 1, c: candidate }));
+    notify(() => t("doc.selected", { n: index + 1, c: candidate + 1 }));
     await loadPreview();
     const button = document.querySelector(`[data-picture="${index}"] .chosen button`);
     button?.focus();
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   }
 }
 
@@ -297,10 +298,10 @@ async function regenerate(body) {
     for (const index of indexes) outcomes.set(index, new Map());
     finished = false;
     renderAll();
-    notify(t("doc.regenerating"));
+    notify(() => t("doc.regenerating"));
     loadUsage();
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   }
 }
 
@@ -309,6 +310,6 @@ async function save(kind, extension) {
   try {
     await download(`/v1/documents/${doc.id}/${kind}`, `${base || "article"}.${extension}`);
   } catch (failure) {
-    complain(explain(failure));
+    complain(() => explain(failure));
   }
 }

@@ -39,7 +39,7 @@ const WORDS = {
     "write.markdown.hint": "Paste the article, or choose a UTF-8 .md file.",
     "write.file": "Or upload a .md file",
     "write.source": "Picture source",
-    "write.source.auto": "Automatic (best for each picture)",
+    "write.source.auto": "Automatic",
     "write.batch": "Candidates per picture",
     "write.submit": "Illustrate",
     "write.sending": "Sending…",
@@ -70,7 +70,7 @@ const WORDS = {
     "doc.download.zip": "Download article and images (.zip)",
     "doc.preview": "Preview",
     "doc.pictures": "Pictures",
-    "doc.done": "All pictures have an outcome: {generated} drawn, {failed} failed.",
+    "doc.done": "Every picture has an outcome: {generated} drawn, {failed} failed.",
     "doc.selected": "Picture {n} now uses candidate {c}.",
     "doc.regenerating": "Drawing again…",
     "usage.title": "Your usage",
@@ -155,7 +155,7 @@ const WORDS = {
     "write.markdown.hint": "粘贴文章，或选择一个 UTF-8 编码的 .md 文件。",
     "write.file": "或上传 .md 文件",
     "write.source": "图片来源",
-    "write.source.auto": "自动（每张图选最合适的来源）",
+    "write.source.auto": "自动",
     "write.batch": "每张图的候选数",
     "write.submit": "开始配图",
     "write.sending": "正在提交…",
@@ -239,10 +239,10 @@ const WORDS = {
 };
 
 const TYPES = {
-  en: { cover: "cover", section: "section", diagram: "diagram", chart: "chart",
-        illustration: "illustration" },
-  zh: { cover: "封面", section: "章节配图", diagram: "图示", chart: "图表",
-        illustration: "插图" },
+  en: { cover: "cover", section: "section", concept: "concept", atmospheric: "mood picture",
+        diagram: "diagram", code_concept: "code concept", chart: "chart" },
+  zh: { cover: "封面", section: "章节配图", concept: "概念图", atmospheric: "氛围图",
+        diagram: "图示", code_concept: "代码概念图", chart: "图表" },
 };
 
 let current = pickInitial();

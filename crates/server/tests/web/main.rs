@@ -19,8 +19,9 @@ use illustrator_server::testing::LocalServer;
 /// The longest the browser may take for the whole walk; it is killed after that.
 const BROWSER_LIMIT: Duration = Duration::from_secs(240);
 
-/// The article the writer submits: a corpus document with Mermaid diagrams.
-const CORPUS_ARTICLE: &str = "doc-en-github-creating-diagrams.md";
+/// The article the writer submits: a corpus document whose plan has cards and Mermaid
+/// diagrams.
+const CORPUS_ARTICLE: &str = "doc-en-cargo-security-process.md";
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

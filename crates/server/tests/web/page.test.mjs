@@ -57,9 +57,15 @@ async function apiAsBootstrap(method, route, body) {
   return response.json();
 }
 
-async function screenshot(page, name, width, height) {
+/** A screenshot at one size, scrolled to `at` (a selector) or to the top. */
+async function screenshot(page, name, width, height, at) {
   if (!writeShots) return;
   await page.setViewportSize({ width, height });
+  await page.evaluate((selector) => {
+    const target = selector && document.querySelector(selector);
+    if (target) target.scrollIntoView({ block: "start" });
+    else window.scrollTo(0, 0);
+  }, at ?? null);
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
 }
@@ -168,12 +174,17 @@ async function walk(context) {
   const brokenImages = await page.locator(".candidate img").evaluateAll((imgs) =>
     imgs.filter((i) => i.complete && i.naturalWidth === 0).length);
   assert.equal(brokenImages, 0, "a candidate picture did not load");
+  const diagrams = await page.locator(".candidate figcaption", { hasText: "mermaid" }).count();
+  assert.ok(diagrams > 0, "no Mermaid diagram among the pictures");
+  const drawn = await page.locator("#preview img").evaluateAll((imgs) =>
+    imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
+  assert.ok(drawn > 0, "the preview shows no drawn picture");
   if (writeShots) {
     await screenshot(page, "write-desktop-en", 1280, 900);
-    await screenshot(page, "write-phone-en", 390, 844);
+    await screenshot(page, "write-phone-en", 390, 844, "#doc");
     await setLanguage(page, "zh");
     await page.locator("#doc-status", { hasText: "已完成" }).waitFor();
-    await screenshot(page, "write-phone-zh", 390, 844);
+    await screenshot(page, "write-phone-zh", 390, 844, "#doc");
     await screenshot(page, "write-desktop-zh", 1280, 900);
     await setLanguage(page, "en");
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -182,7 +193,7 @@ async function walk(context) {
   step("choose the candidate the article does not show yet");
   const index = Number(await pair.getAttribute("data-picture"));
   const other = pair.locator(".candidate:not(.chosen)").first();
-  const number = await other.getAttribute("data-candidate");
+  const number = Number(await other.getAttribute("data-candidate")) + 1;
   const chosenUrl = await other.locator("img").getAttribute("src");
   await other.getByRole("button", { name: "Use this one", exact: true }).click();
   const said = `Picture ${index + 1} now uses candidate ${number}`;
