@@ -8,6 +8,8 @@ import { complain, notify, loadUsage } from "./app.js";
 const $ = (id) => document.getElementById(id);
 const WAIT_STEP_MS = 300;
 const WAIT_STEPS = 20;
+const MAX_FRESH_STARTS = 5;
+const FRESH_START_MS = 3000;
 
 let wired = false;
 let doc = null; // the latest DocumentView
@@ -85,20 +87,34 @@ function follow(view) {
 }
 
 /** EventSource reconnects by itself and sends Last-Event-ID, so the server resumes
- *  after the last event this page saw; the page only shows the connection's state. */
-function connect(url) {
+ *  after the last event this page saw; the page shows the connection's state. A stream the
+ *  browser gave up on (an error answer) is opened afresh a few times, replaying the
+ *  document's whole history into a clean state. */
+function connect(url, attempt = 0) {
   if (source) source.close();
   setConnection("connecting");
-  source = new EventSource(url);
-  source.addEventListener("open", () => setConnection("open"));
-  source.addEventListener("error", () => {
-    setConnection(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
+  const current = new EventSource(url);
+  source = current;
+  current.addEventListener("open", () => {
+    attempt = 0;
+    setConnection("open");
   });
-  source.addEventListener("planned", () => renderAll());
-  source.addEventListener("image.generated", (e) => outcome(JSON.parse(e.data), "generated"));
-  source.addEventListener("image.failed", (e) => outcome(JSON.parse(e.data), "failed"));
-  source.addEventListener("regenerating", (e) => regenerating(JSON.parse(e.data)));
-  source.addEventListener("completed", (e) => completed(JSON.parse(e.data)));
+  current.addEventListener("error", () => {
+    if (current.readyState !== EventSource.CLOSED) return setConnection("reconnecting");
+    setConnection("closed");
+    if (attempt >= MAX_FRESH_STARTS || source !== current) return;
+    setTimeout(() => {
+      if (source !== current) return;
+      outcomes = new Map(doc.images.map((image) => [image.index, new Map()]));
+      finished = false;
+      connect(url, attempt + 1);
+    }, FRESH_START_MS);
+  });
+  current.addEventListener("planned", () => renderAll());
+  current.addEventListener("image.generated", (e) => outcome(JSON.parse(e.data), "generated"));
+  current.addEventListener("image.failed", (e) => outcome(JSON.parse(e.data), "failed"));
+  current.addEventListener("regenerating", (e) => regenerating(JSON.parse(e.data)));
+  current.addEventListener("completed", (e) => completed(JSON.parse(e.data)));
 }
 
 function setConnection(state) {
@@ -293,12 +309,13 @@ async function regenerate(body) {
   const indexes = body.failed
     ? doc.images.filter((i) => i.status === "failed").map((i) => i.index)
     : [body.index];
+  // Said before asking, so that a fast drawing's "done" is never overwritten by it.
+  notify(() => t("doc.regenerating"));
   try {
     doc = await call("POST", `/v1/documents/${doc.id}/regenerate`, body);
     for (const index of indexes) outcomes.set(index, new Map());
     finished = false;
     renderAll();
-    notify(() => t("doc.regenerating"));
     loadUsage();
   } catch (failure) {
     complain(() => explain(failure));

@@ -3,6 +3,7 @@
 //! it. The page's own paths (`/verify`, `/reset-password`, `/admin`) serve the same HTML,
 //! so the links in mails land on it.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use axum::Router;
@@ -83,18 +84,14 @@ pub fn router() -> Router<App> {
 
 /// A strong validator per asset: the digest of its bytes, computed once per process.
 fn etag(asset: &Asset) -> &'static str {
-    static TAGS: OnceLock<Vec<String>> = OnceLock::new();
+    static TAGS: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
     let tags = TAGS.get_or_init(|| {
         std::iter::once(&INDEX)
             .chain(ASSETS)
-            .map(|a| format!("\"{}\"", &sha256_hex(a.bytes)[..16]))
+            .map(|a| (a.name, format!("\"{}\"", &sha256_hex(a.bytes)[..16])))
             .collect()
     });
-    let position = std::iter::once(&INDEX)
-        .chain(ASSETS)
-        .position(|a| a.name == asset.name)
-        .unwrap_or_default();
-    tags.get(position).map(String::as_str).unwrap_or("\"0\"")
+    tags.get(asset.name).map(String::as_str).unwrap_or("\"0\"")
 }
 
 /// Every answer revalidates (`no-cache`) with its ETag, so a new build reaches browsers at
@@ -139,4 +136,41 @@ async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Result<Response,
         .find(|a| a.name == name)
         .ok_or(ApiError::NotFound)?;
     Ok(answer(asset, &headers, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+
+    use super::{ASSETS, asset, index};
+
+    #[tokio::test]
+    async fn the_page_carries_its_policy_and_revalidates_by_etag() {
+        let first = index(HeaderMap::new()).await;
+        assert_eq!(first.status(), StatusCode::OK);
+        let policy = first.headers()[header::CONTENT_SECURITY_POLICY].to_str();
+        assert!(policy.is_ok_and(|p| p.contains("script-src 'self'") && !p.contains("unsafe")));
+        let tag = first.headers()[header::ETAG].clone();
+
+        let mut again = HeaderMap::new();
+        again.insert(header::IF_NONE_MATCH, tag);
+        assert_eq!(index(again).await.status(), StatusCode::NOT_MODIFIED);
+        let mut stale = HeaderMap::new();
+        stale.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"old\""));
+        assert_eq!(index(stale).await.status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn assets_answer_with_their_content_type_and_unknown_names_are_not_found() {
+        for known in ASSETS {
+            let path = axum::extract::Path(known.name.to_owned());
+            let response = asset(path, HeaderMap::new()).await.into_response();
+            assert_eq!(response.status(), StatusCode::OK, "{}", known.name);
+            assert_eq!(response.headers()[header::CONTENT_TYPE], known.content_type);
+        }
+        let missing = axum::extract::Path("../Cargo.toml".to_owned());
+        let response = asset(missing, HeaderMap::new()).await.into_response();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
 }

@@ -121,6 +121,10 @@ async fn walk(server: &LocalServer, article: &std::path::Path) -> anyhow::Result
         .env("ILLUSTRATOR_COOKIE_SECURE", "false")
         .env("ILLUSTRATOR_ARGON2_MEMORY_KIB", "1024")
         .env("ILLUSTRATOR_ARGON2_ITERATIONS", "1")
+        // Low enough for the page's refusals to be seen: the corpus article fits, a 100 KB
+        // paste does not, and the fourth submission is one too many.
+        .env("ILLUSTRATOR_MAX_ARTICLE_BYTES", (64 * 1024).to_string())
+        .env("ILLUSTRATOR_LIMIT_SUBMIT", "3/1h")
         .env("BIND", format!("127.0.0.1:{port}"))
         .stdout(Stdio::from(log.try_clone()?))
         .stderr(Stdio::from(log));

@@ -158,7 +158,8 @@ async function walk(context) {
   await page.locator("#doc-status[data-status='completed']").waitFor({ timeout: 90_000 });
   const bar = await page.locator("#progress").evaluate((p) => [p.value, p.max]);
   assert.equal(bar[0], bar[1], `progress ${bar}`);
-  assert.match(await page.locator("#progress-text").innerText(), /(\d+) of \1 pictures drawn/);
+  const progressText = await page.locator("#progress-text").innerText();
+  assert.match(progressText, /(\d+) of \1 candidates drawn/);
   await page.locator("#preview img").first().waitFor();
 
 
@@ -242,8 +243,40 @@ async function walk(context) {
   const zippedDigests = files.map((f) => digest(fs.readFileSync(path.join(unzipped, f))));
   assert.ok(zippedDigests.includes(chosenDigest), "the chosen picture is not in the zip");
 
-  step("the preview shows raw HTML as text");
+  step("draw one picture again and see it finish");
+  await page.locator("#pictures > li").first()
+    .getByRole("button", { name: "Draw again", exact: true }).click();
+  await page.locator("#notice", { hasText: "Drawing again" }).waitFor();
+  await page.locator("#notice", { hasText: "Every picture has an outcome" }).waitFor();
+  await page.locator("#doc-status[data-status='completed']").waitFor();
+
+  step("a reload keeps the document on the page");
+  await page.reload();
+  await page.locator("#doc-status[data-status='completed']").waitFor();
+  assert.equal(await page.locator("#pictures > li").count(), count);
+
+  step("an article over the size limit is refused with the limit");
+  await page.getByLabel("Markdown article", { exact: true }).fill("# Big\n\n" +
+    "word ".repeat(20_000));
+  await page.getByRole("button", { name: "Illustrate", exact: true }).click();
+  await page.locator("#problem", { hasText: "The article is too large" }).waitFor();
+
+  step("raw HTML in an article is shown as text in the preview, never run");
+  const hostile = "# Small\n\nSome <b>bold</b> and <img src=x onerror=\"window.pwned=1\">.\n\n" +
+    "<script>window.pwned = 2;</script>\n\n[a link](javascript:window.pwned=3)\n";
+  await page.getByLabel("Markdown article", { exact: true }).fill(hostile);
+  await page.getByRole("button", { name: "Illustrate", exact: true }).click();
+  await page.locator("#doc-name", { hasText: "Small" }).waitFor();
+  await page.locator("#doc-status[data-status='completed']").waitFor();
+  await page.locator("#preview", { hasText: "<script>window.pwned = 2;</script>" }).waitFor();
+  await page.locator("#preview a", { hasText: "a link" }).click();
   assert.equal(await page.locator("#preview script").count(), 0);
+  assert.equal(await page.locator("#preview img[src='x']").count(), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined, "article code ran");
+
+  step("too many submissions are refused with the time to try again");
+  await page.getByRole("button", { name: "Illustrate", exact: true }).click();
+  await page.locator("#problem", { hasText: "Too many requests. Try again after" }).waitFor();
 
   step("an admin sees the users and the billing export");
   const me = await page.evaluate(async () => (await fetch("/v1/me")).json());
