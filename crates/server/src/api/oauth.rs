@@ -71,7 +71,7 @@ pub async fn callback(
         }
         (Ok((user_id, token)), false) => Ok(session_response(&app, user_id, token)),
         (Err(error), true) => {
-            tracing::info!(provider = %name, error = %error, "OAuth login refused");
+            tracing::debug!(provider = %name, error = %error, "OAuth login refused");
             let page = format!("{}/?login_error=oauth_failed", app.base_url());
             Ok((StatusCode::SEE_OTHER, [(header::LOCATION, page)]).into_response())
         }
