@@ -305,17 +305,14 @@ async function select(index, candidate) {
   }
 }
 
+/** Asks for pictures to be drawn again. The progress that follows comes from the event
+ *  stream alone (`regenerating`, the outcomes, `completed`): the answer to this request
+ *  can arrive after those events, so it must not reset what they showed. */
 async function regenerate(body) {
-  const indexes = body.failed
-    ? doc.images.filter((i) => i.status === "failed").map((i) => i.index)
-    : [body.index];
   // Said before asking, so that a fast drawing's "done" is never overwritten by it.
   notify(() => t("doc.regenerating"));
   try {
-    doc = await call("POST", `/v1/documents/${doc.id}/regenerate`, body);
-    for (const index of indexes) outcomes.set(index, new Map());
-    finished = false;
-    renderAll();
+    await call("POST", `/v1/documents/${doc.id}/regenerate`, body);
     loadUsage();
   } catch (failure) {
     complain(() => explain(failure));

@@ -97,14 +97,15 @@ async fn a_writer_illustrates_an_article_in_the_browser() -> anyhow::Result<()> 
     outcome
 }
 
-async fn walk(server: &LocalServer, article: &std::path::Path) -> anyhow::Result<()> {
+/// `illustrator serve` on the test's streams, database, mail folder and port, its output
+/// appended to `log`.
+fn spawn_serve(server: &LocalServer, port: u16, log: &std::path::Path) -> anyhow::Result<Child> {
     let config = &server.config;
-    let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
-    let mail_dir = config.accounts.mail_dir.clone();
-    let scratch = std::env::temp_dir().join(format!("mi-page-{}", config.namespace));
-    std::fs::create_dir_all(&scratch)?;
-    let log = std::fs::File::create(scratch.join("server.log"))?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)?;
 
     let mut serve = Command::new(env!("CARGO_BIN_EXE_illustrator"));
     serve
@@ -116,7 +117,7 @@ async fn walk(server: &LocalServer, article: &std::path::Path) -> anyhow::Result
         .env("ILLUSTRATOR_NATS_MAX_BYTES", (64i64 << 20).to_string())
         .env("ILLUSTRATOR_BOOTSTRAP_KEY", &server.key)
         .env("ILLUSTRATOR_WORKER_CONCURRENCY", "4")
-        .env("ILLUSTRATOR_MAIL_DIR", &mail_dir)
+        .env("ILLUSTRATOR_MAIL_DIR", &config.accounts.mail_dir)
         .env("ILLUSTRATOR_PUBLIC_URL", &base)
         .env("ILLUSTRATOR_COOKIE_SECURE", "false")
         .env("ILLUSTRATOR_ARGON2_MEMORY_KIB", "1024")
@@ -139,7 +140,44 @@ async fn walk(server: &LocalServer, article: &std::path::Path) -> anyhow::Result
     for provider in ["ZHIPUAI_API_KEY", "ARK_API_KEY", "FLUX_API_KEY", "SMTP_URL"] {
         serve.env_remove(provider);
     }
-    let mut serve = Child(serve.spawn().context("starting illustrator serve")?);
+    Ok(Child(serve.spawn().context("starting illustrator serve")?))
+}
+
+/// Stops the server with SIGTERM, as a rolling restart does, and starts a new process on
+/// the same port, so the page must notice the lost stream and resume it.
+async fn restart(
+    server: &LocalServer,
+    port: u16,
+    log: &std::path::Path,
+    serve: Child,
+) -> anyhow::Result<Child> {
+    let pid = serve.0.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status()?;
+    anyhow::ensure!(killed.success(), "kill -TERM {pid} failed");
+    let mut old = serve;
+    let started = Instant::now();
+    while old.0.try_wait()?.is_none() {
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(30),
+            "serve did not stop"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let mut serve = spawn_serve(server, port, log)?;
+    wait_ready(&format!("http://127.0.0.1:{port}"), &mut serve).await?;
+    Ok(serve)
+}
+
+async fn walk(server: &LocalServer, article: &std::path::Path) -> anyhow::Result<()> {
+    let config = &server.config;
+    let port = free_port()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let scratch = std::env::temp_dir().join(format!("mi-page-{}", config.namespace));
+    std::fs::create_dir_all(&scratch)?;
+    let log = scratch.join("server.log");
+
+    let mut serve = spawn_serve(server, port, &log)?;
     wait_ready(&base, &mut serve).await?;
 
     let screenshots = workspace().join("docs/screenshots");
@@ -147,7 +185,7 @@ async fn walk(server: &LocalServer, article: &std::path::Path) -> anyhow::Result
         .arg(here().join("page.test.mjs"))
         .current_dir(here())
         .env("MI_BASE", &base)
-        .env("MI_MAIL_DIR", &mail_dir)
+        .env("MI_MAIL_DIR", &config.accounts.mail_dir)
         .env("MI_ARTICLE", article)
         .env("MI_BOOTSTRAP_KEY", &server.key)
         .env("MI_SCRATCH", &scratch)
@@ -158,20 +196,25 @@ async fn walk(server: &LocalServer, article: &std::path::Path) -> anyhow::Result
         .context("starting node")?;
     let mut browser = Child(browser);
 
-    let status = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let started = Instant::now();
-        while started.elapsed() < BROWSER_LIMIT {
-            if let Some(status) = browser.0.try_wait()? {
-                return Ok(Some(status));
-            }
-            std::thread::sleep(Duration::from_millis(100));
+    // The browser asks for one restart by writing `restart` into the scratch folder, and
+    // goes on when `restarted` appears.
+    let (asked, done) = (scratch.join("restart"), scratch.join("restarted"));
+    let started = Instant::now();
+    let mut status = None;
+    while started.elapsed() < BROWSER_LIMIT {
+        if let Some(exit) = browser.0.try_wait()? {
+            status = Some(exit);
+            break;
         }
-        Ok(None)
-    })
-    .await??;
+        if asked.exists() && !done.exists() {
+            serve = restart(server, port, &log, serve).await?;
+            std::fs::write(&done, b"")?;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     drop(serve);
 
-    let server_log = std::fs::read_to_string(scratch.join("server.log")).unwrap_or_default();
+    let server_log = std::fs::read_to_string(&log).unwrap_or_default();
     let _ = std::fs::remove_dir_all(&scratch);
     match status {
         Some(status) if status.success() => Ok(()),

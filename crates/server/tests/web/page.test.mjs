@@ -250,6 +250,20 @@ async function walk(context) {
   await page.locator("#notice", { hasText: "Every picture has an outcome" }).waitFor();
   await page.locator("#doc-status[data-status='completed']").waitFor();
 
+  step("a server restart drops the live stream; the page shows it and resumes");
+  fs.writeFileSync(path.join(scratch, "restart"), "");
+  await page.locator("#conn:not([data-state='open'])").waitFor();
+  const restarted = path.join(scratch, "restarted");
+  for (let n = 0; n < 600 && !fs.existsSync(restarted); n += 1) {
+    await page.waitForTimeout(100);
+  }
+  assert.ok(fs.existsSync(restarted), "the server did not come back");
+  await page.locator("#conn[data-state='open']").waitFor();
+  await page.locator("#pictures > li").first()
+    .getByRole("button", { name: "Draw again", exact: true }).click();
+  await page.locator("#notice", { hasText: "Drawing again" }).waitFor();
+  await page.locator("#notice", { hasText: "Every picture has an outcome" }).waitFor();
+
   step("a reload keeps the document on the page");
   await page.reload();
   await page.locator("#doc-status[data-status='completed']").waitFor();
