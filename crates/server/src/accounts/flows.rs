@@ -125,7 +125,7 @@ async fn mail_verification(
         .tokens
         .issue(Purpose::VerifyEmail, Some(id), 0, Vec::new(), VERIFY_TTL)
         .await?;
-    let link = format!("{base}/v1/auth/verify?token={token}");
+    let link = format!("{base}/verify?token={token}");
     accounts.mailer.send(MailKind::Verify, email, &link).await
 }
 

@@ -45,6 +45,15 @@ impl Provider {
         }
     }
 
+    /// The providers whose client id and secret this server has, for the page's buttons.
+    pub fn configured(accounts: &Accounts) -> Vec<&'static str> {
+        [Provider::GitHub, Provider::Google]
+            .into_iter()
+            .filter(|p| settings(accounts, *p).is_ok())
+            .map(Provider::name)
+            .collect()
+    }
+
     fn scopes(self) -> &'static [&'static str] {
         match self {
             Provider::GitHub => &["read:user", "user:email"],

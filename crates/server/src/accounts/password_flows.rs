@@ -49,7 +49,7 @@ pub async fn request_reset(
             RESET_TTL,
         )
         .await?;
-    let link = format!("{base}/v1/auth/password-reset/confirm?token={token}");
+    let link = format!("{base}/reset-password?token={token}");
     accounts.mailer.send(MailKind::Reset, &email, &link).await?;
     tracing::info!(user_id = %id, "password reset mailed");
     Ok(())

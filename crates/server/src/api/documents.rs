@@ -9,7 +9,7 @@ use chrono::Utc;
 use illustrator_analysis::{MermaidMode, Picture, Plan, PlanOptions, Source, SourceRequest};
 use illustrator_documents::{
     ArticleRef, CommandContext, Document, DocumentCommand, DocumentError, DocumentId,
-    IllustrateDocument,
+    GeneratedImage, IllustrateDocument,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -302,15 +302,7 @@ pub async fn get_markdown(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     let document = visible_document(&app, &principal, id).await?;
-    let article = document
-        .article
-        .as_ref()
-        .ok_or_else(|| ApiError::internal("document without article"))?;
-    let input = app
-        .articles
-        .get(&article.sha256)
-        .await
-        .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    let input = stored_article(&app, &document).await?;
 
     let text = assemble(&document, &input, &app.base_url())?;
     Ok((
@@ -320,7 +312,31 @@ pub async fn get_markdown(
         .into_response())
 }
 
+/// The article as it was submitted, from the articles bucket.
+pub async fn stored_article(app: &App, document: &Document) -> Result<Vec<u8>, ApiError> {
+    let article = document
+        .article
+        .as_ref()
+        .ok_or_else(|| ApiError::internal("document without article"))?;
+    let input = app
+        .articles
+        .get(&article.sha256)
+        .await
+        .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    Ok(input)
+}
+
 pub fn assemble(document: &Document, input: &[u8], base: &str) -> Result<String, ApiError> {
+    assemble_with(document, input, |image| image_url(base, &image.image_id))
+}
+
+/// The article with its selected pictures, each linked where `link` says: the API's image
+/// route for the served article, a file beside it in the archive.
+pub fn assemble_with(
+    document: &Document,
+    input: &[u8],
+    link: impl Fn(&GeneratedImage) -> String,
+) -> Result<String, ApiError> {
     let plan = Plan {
         language: document
             .language
@@ -350,7 +366,7 @@ pub fn assemble(document: &Document, input: &[u8], base: &str) -> Result<String,
                 .flatten();
             Some(Picture {
                 index: slot.placement.index,
-                url: image_url(base, &image.image_id),
+                url: link(image),
                 alt: slot.placement.alt.clone(),
                 mermaid_code: mermaid,
                 credit: image.credit.clone(),

@@ -1,6 +1,7 @@
 //! The HTTP API (v1): routes, the request context, and the middleware around them.
 
 mod admin;
+mod archive;
 pub mod auth;
 mod documents;
 mod events;
@@ -8,6 +9,8 @@ mod images;
 mod keys;
 mod oauth;
 mod ops;
+mod page;
+mod preview;
 mod read_model;
 mod session;
 mod views;
@@ -62,12 +65,15 @@ pub fn api_router(app: App) -> Router {
         .route("/v1/documents", post(documents::submit))
         .route("/v1/documents/{id}", get(documents::get_document))
         .route("/v1/documents/{id}/markdown", get(documents::get_markdown))
+        .route("/v1/documents/{id}/preview", get(preview::get_preview))
+        .route("/v1/documents/{id}/archive", get(archive::get_archive))
         .route("/v1/documents/{id}/regenerate", post(images::regenerate))
         .route(
             "/v1/documents/{id}/images/{index}/select",
             post(images::select),
         )
         .route("/v1/images/{id}", get(images::get_image))
+        .merge(page::router())
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .with_state(app)
 }
@@ -84,6 +90,7 @@ fn account_routes() -> Router<App> {
             "/v1/auth/password-reset/confirm",
             post(session::password_reset_confirm),
         )
+        .route("/v1/auth/providers", get(oauth::providers))
         .route(&format!("{oauth}/start"), get(oauth::start))
         .route(&format!("{oauth}/callback"), get(oauth::callback))
         .route("/v1/me", get(session::me))

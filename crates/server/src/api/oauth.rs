@@ -1,5 +1,6 @@
 //! OAuth login routes: `start` sends the browser to the provider, `callback` finishes the
-//! login and answers like a password login (token and cookie).
+//! login. A browser is sent back to the page with the session cookie set; an API client
+//! (one that does not ask for HTML) gets the token as JSON, like a password login.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -24,6 +25,13 @@ fn provider(name: &str) -> Result<Provider, ApiError> {
     Provider::parse(name).ok_or(ApiError::NotFound)
 }
 
+/// The providers this server can log in with, so that the page shows only their buttons.
+#[utoipa::path(get, path = "/v1/auth/providers", responses((status = 200)))]
+pub async fn providers(State(app): State<App>) -> axum::Json<serde_json::Value> {
+    let names = Provider::configured(&app.accounts);
+    axum::Json(serde_json::json!({ "providers": names }))
+}
+
 /// Redirects to the provider's consent page.
 #[utoipa::path(get, path = "/v1/auth/oauth/{provider}/start",
     responses((status = 303), (status = 400), (status = 404)))]
@@ -40,7 +48,7 @@ pub async fn start(
 
 /// Where the provider sends the browser back with a code and the state.
 #[utoipa::path(get, path = "/v1/auth/oauth/{provider}/callback",
-    responses((status = 200), (status = 400), (status = 404)))]
+    responses((status = 200), (status = 303), (status = 400), (status = 404)))]
 pub async fn callback(
     State(app): State<App>,
     ctx: RequestContext,
@@ -48,7 +56,37 @@ pub async fn callback(
     Query(query): Query<CallbackQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let provider = provider(&name)?;
+    let browser = wants_html(&headers);
+    let finished = finish(&app, &ctx, &name, query, &headers).await;
+
+    match (finished, browser) {
+        (Ok((user_id, token)), true) => {
+            let mut response = session_response(&app, user_id, token);
+            *response.status_mut() = StatusCode::SEE_OTHER;
+            let page = format!("{}/", app.base_url());
+            response
+                .headers_mut()
+                .insert(header::LOCATION, super::header_value(&page));
+            Ok(response)
+        }
+        (Ok((user_id, token)), false) => Ok(session_response(&app, user_id, token)),
+        (Err(error), true) => {
+            tracing::debug!(provider = %name, error = %error, "OAuth login refused");
+            let page = format!("{}/?login_error=oauth_failed", app.base_url());
+            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, page)]).into_response())
+        }
+        (Err(error), false) => Err(error),
+    }
+}
+
+async fn finish(
+    app: &App,
+    ctx: &RequestContext,
+    name: &str,
+    query: CallbackQuery,
+    headers: &HeaderMap,
+) -> Result<(String, String), ApiError> {
+    let provider = provider(name)?;
     if query.error.is_some() {
         return Err(ApiError::bad(
             "oauth_failed",
@@ -59,8 +97,16 @@ pub async fn callback(
         return Err(ApiError::bad("oauth_failed", "code and state are required"));
     };
 
-    let base = public_base(&app, &headers);
+    let base = public_base(app, headers);
     let corr = &ctx.correlation_id;
     let (id, token) = oauth::callback(&app.accounts, provider, &code, &state, &base, corr).await?;
-    Ok(session_response(&app, id.to_string(), token))
+    Ok((id.to_string(), token))
+}
+
+/// A browser following a redirect asks for HTML; API clients and tests do not.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }

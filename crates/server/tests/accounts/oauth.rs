@@ -140,3 +140,70 @@ async fn github_and_google_logins_make_or_link_accounts_by_verified_email() -> a
     server.cleanup().await;
     Ok(())
 }
+
+/// A browser comes back to the page signed in; a refused login comes back with a reason the
+/// page shows. The page offers only the providers the server has.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_is_sent_back_to_the_page_with_its_session() -> anyhow::Result<()> {
+    let fake = FakeProvider::start().await?;
+    let github = fake.settings(false);
+    let server = support::start_with(|config| config.accounts.github = Some(github)).await?;
+    let base = &server.base;
+
+    let providers: Value = get(base, "/v1/auth/providers", None).await?.json().await?;
+    assert_eq!(providers["providers"], serde_json::json!(["github"]));
+
+    fake.log_in_as(FakeUser {
+        subject: 31,
+        email: support::email("browser"),
+        verified: true,
+    });
+    let (_, callback) = oauth_login(base, "github").await?;
+    // The first walk used the state; start again and follow the callback as a browser.
+    fake.log_in_as(FakeUser {
+        subject: 31,
+        email: support::email("browser"),
+        verified: true,
+    });
+    let start = http()
+        .get(format!("{base}/v1/auth/oauth/github/start"))
+        .send()
+        .await?;
+    let consent = http().get(location(&start)).send().await?;
+    let browser_callback = location(&consent);
+    let html = "text/html,application/xhtml+xml,*/*;q=0.8";
+    let response = http()
+        .get(&browser_callback)
+        .header("accept", html)
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(cookie.starts_with("mi_session=") && cookie.contains("HttpOnly"));
+    let session = cookie
+        .trim_start_matches("mi_session=")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let me = http()
+        .get(format!("{base}/v1/me"))
+        .header("cookie", format!("mi_session={session}"))
+        .send()
+        .await?;
+    assert_eq!(me.status(), StatusCode::OK);
+
+    let refused = http().get(&callback).header("accept", html).send().await?;
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&refused), "/?login_error=oauth_failed");
+
+    fake.stop();
+    server.cleanup().await;
+    Ok(())
+}

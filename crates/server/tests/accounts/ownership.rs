@@ -53,6 +53,8 @@ async fn users_see_only_their_own_documents_and_admins_see_all() -> anyhow::Resu
     let reads = [
         format!("/v1/documents/{id}"),
         format!("/v1/documents/{id}/markdown"),
+        format!("/v1/documents/{id}/preview"),
+        format!("/v1/documents/{id}/archive"),
         format!("/v1/documents/{id}/events"),
         format!("/v1/images/{image}"),
     ];

@@ -67,6 +67,18 @@ async fn every_route_answers_every_role_as_the_table_says() -> anyhow::Result<()
         ),
         row(
             Method::GET,
+            format!("/v1/documents/{doc}/preview"),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            format!("/v1/documents/{doc}/archive"),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
             format!("/v1/documents/{doc}/events"),
             None,
             [401, 200, 200, 200, 200],
@@ -148,6 +160,25 @@ async fn every_route_answers_every_role_as_the_table_says() -> anyhow::Result<()
             "/v1/auth/verify".into(),
             Some(json!({ "token": "0".repeat(64) })),
             [400, 400, 400, 400, 400],
+        ),
+        row(
+            Method::GET,
+            "/v1/auth/providers".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        row(Method::GET, "/".into(), None, [200, 200, 200, 200, 200]),
+        row(
+            Method::GET,
+            "/verify?token=x".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/assets/app.js".into(),
+            None,
+            [200, 200, 200, 200, 200],
         ),
         row(
             Method::GET,
