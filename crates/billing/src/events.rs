@@ -62,6 +62,8 @@ pub enum UsageEvent {
     UsageCorrected {
         meta: EventMeta,
         user: String,
+        /// The plan the account had when corrected, which the export line names.
+        plan: String,
         month: String,
         day: NaiveDate,
         source: Source,

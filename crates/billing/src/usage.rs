@@ -167,6 +167,7 @@ impl Usage {
                 vec![UsageEvent::UsageCorrected {
                     meta: ctx.meta(),
                     user: account.user,
+                    plan: account.plan,
                     month: account.month,
                     day: account.day,
                     source,

@@ -10,6 +10,7 @@ mod oauth;
 mod ops;
 mod read_model;
 mod session;
+mod usage;
 mod views;
 
 use std::sync::Arc;
@@ -92,6 +93,10 @@ fn account_routes() -> Router<App> {
         .route("/v1/api-keys/{id}", delete(keys::revoke))
         .route("/v1/admin/users", get(admin::list))
         .route("/v1/admin/users/{id}", patch(admin::change))
+        .route("/v1/me/usage", get(usage::me))
+        .route("/v1/admin/billing/export", get(usage::export))
+        .route("/v1/admin/billing/corrections", post(usage::correct))
+        .route("/v1/admin/plans", get(usage::plans))
 }
 
 /// Keeps this process's credential cache in step with account changes until shutdown.
