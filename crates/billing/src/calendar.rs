@@ -89,16 +89,22 @@ mod tests {
     #[test]
     fn a_shanghai_day_starts_at_sixteen_utc() {
         let calendar = Calendar::default();
-        let before = Utc.with_ymd_and_hms(2026, 12, 4, 15, 59, 59).unwrap();
-        let after = Utc.with_ymd_and_hms(2026, 12, 4, 16, 0, 0).unwrap();
+        let before = Utc
+            .with_ymd_and_hms(2026, 12, 4, 15, 59, 59)
+            .single()
+            .expect("test step");
+        let after = Utc
+            .with_ymd_and_hms(2026, 12, 4, 16, 0, 0)
+            .single()
+            .expect("test step");
 
         assert_eq!(
             calendar.day(before),
-            NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
+            NaiveDate::from_ymd_opt(2026, 12, 4).expect("test step")
         );
         assert_eq!(
             calendar.day(after),
-            NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()
+            NaiveDate::from_ymd_opt(2026, 12, 5).expect("test step")
         );
         assert_eq!(calendar.day_end(calendar.day(before)), after);
     }
@@ -106,9 +112,12 @@ mod tests {
     #[test]
     fn months_end_at_local_midnight_and_parse_strictly() {
         let calendar = Calendar::default();
-        let day = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 12, 31).expect("test step");
 
-        let end = Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).unwrap();
+        let end = Utc
+            .with_ymd_and_hms(2026, 12, 31, 16, 0, 0)
+            .single()
+            .expect("test step");
         assert_eq!(calendar.month_end(day), end);
         assert_eq!(calendar.month(end), "2027-01");
         assert!(parse_month("2026-12").is_some());

@@ -148,20 +148,31 @@ mod tests {
     #[test]
     fn the_seed_has_the_four_plans_and_prices_in_milli_fen() {
         let catalogue = Catalogue::seed();
-        let at = Utc.with_ymd_and_hms(2026, 12, 4, 0, 0, 0).unwrap();
+        let at = Utc
+            .with_ymd_and_hms(2026, 12, 4, 0, 0, 0)
+            .single()
+            .expect("test step");
 
         let ids: Vec<_> = catalogue.plans.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["free", "basic", "pro", "enterprise"]);
         assert_eq!(catalogue.price(Source::Doubao, at), MilliFen(500));
         assert_eq!(catalogue.price(Source::Dalle, at), MilliFen(40_000));
-        assert!(!catalogue.plan("free").unwrap().allows(Source::Dalle));
-        assert!(catalogue.plan("enterprise").unwrap().unlimited());
+        assert!(
+            !catalogue
+                .plan("free")
+                .expect("test step")
+                .allows(Source::Dalle)
+        );
+        assert!(catalogue.plan("enterprise").expect("test step").unlimited());
     }
 
     #[test]
     fn a_later_price_applies_from_its_date_on() {
         let mut catalogue = Catalogue::seed();
-        let change = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+        let change = Utc
+            .with_ymd_and_hms(2027, 1, 1, 0, 0, 0)
+            .single()
+            .expect("test step");
         catalogue.prices.push(Price {
             source: Source::Flux,
             effective_from: change,

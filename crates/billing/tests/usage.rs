@@ -13,7 +13,10 @@ fn ctx() -> CommandContext {
     CommandContext {
         actor: "u1".into(),
         correlation_id: "c".into(),
-        at: Utc.with_ymd_and_hms(2026, 12, 4, 3, 0, 0).unwrap(),
+        at: Utc
+            .with_ymd_and_hms(2026, 12, 4, 3, 0, 0)
+            .single()
+            .expect("test step"),
     }
 }
 
@@ -22,7 +25,7 @@ fn account() -> Account {
         user: "u1".into(),
         plan: "free".into(),
         month: "2026-12".into(),
-        day: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(),
+        day: NaiveDate::from_ymd_opt(2026, 12, 4).expect("test step"),
     }
 }
 
@@ -56,7 +59,7 @@ async fn a_reservation_past_the_daily_limit_is_refused_whole() {
     let mut usage = Usage::default();
     run(&mut usage, reserve(&["a", "b", "c"], 0, 4, 0))
         .await
-        .unwrap();
+        .expect("test step");
 
     let refused = run(&mut usage, reserve(&["d", "e"], 0, 4, 0)).await;
     assert!(matches!(
@@ -76,14 +79,14 @@ async fn the_monthly_budget_counts_held_and_spent_money() {
     let mut usage = Usage::default();
     run(&mut usage, reserve(&["a"], 40_000, 100, 50_000))
         .await
-        .unwrap();
+        .expect("test step");
 
     let refused = run(&mut usage, reserve(&["b"], 40_000, 100, 50_000)).await;
     assert!(matches!(refused, Err(UsageError::MonthlyBudget { .. })));
 
     let fits = run(&mut usage, reserve(&["c"], 10_000, 100, 50_000))
         .await
-        .unwrap();
+        .expect("test step");
     assert_eq!(fits.len(), 1);
 }
 
@@ -92,15 +95,26 @@ async fn a_released_picture_gives_its_place_back_once() {
     let mut usage = Usage::default();
     run(&mut usage, reserve(&["a", "b"], 0, 2, 0))
         .await
-        .unwrap();
+        .expect("test step");
 
     let release = UsageCommand::Release(ctx(), "a".into(), "failed".into());
-    assert_eq!(run(&mut usage, release.clone()).await.unwrap().len(), 1);
-    assert!(run(&mut usage, release).await.unwrap().is_empty());
+    assert_eq!(
+        run(&mut usage, release.clone())
+            .await
+            .expect("test step")
+            .len(),
+        1
+    );
+    assert!(
+        run(&mut usage, release)
+            .await
+            .expect("test step")
+            .is_empty()
+    );
     assert_eq!(
         run(&mut usage, reserve(&["c"], 0, 2, 0))
             .await
-            .unwrap()
+            .expect("test step")
             .len(),
         1
     );
@@ -111,7 +125,7 @@ async fn a_recorded_job_is_billed_once() {
     let mut usage = Usage::default();
     run(&mut usage, reserve(&["a"], 500, 2, 10_000))
         .await
-        .unwrap();
+        .expect("test step");
     let record = UsageCommand::Record(
         ctx(),
         Record {
@@ -122,8 +136,14 @@ async fn a_recorded_job_is_billed_once() {
         },
     );
 
-    assert_eq!(run(&mut usage, record.clone()).await.unwrap().len(), 1);
-    assert!(run(&mut usage, record).await.unwrap().is_empty());
+    assert_eq!(
+        run(&mut usage, record.clone())
+            .await
+            .expect("test step")
+            .len(),
+        1
+    );
+    assert!(run(&mut usage, record).await.expect("test step").is_empty());
     assert_eq!(usage.spent, MilliFen(500));
     assert_eq!(usage.held, MilliFen(0));
     assert_eq!(usage.day(account().day).used, 1);
@@ -134,12 +154,12 @@ async fn a_replayed_reservation_changes_nothing() {
     let mut usage = Usage::default();
     run(&mut usage, reserve(&["a", "b"], 0, 2, 0))
         .await
-        .unwrap();
+        .expect("test step");
 
     assert!(
         run(&mut usage, reserve(&["a", "b"], 0, 2, 0))
             .await
-            .unwrap()
+            .expect("test step")
             .is_empty()
     );
 }

@@ -11,8 +11,10 @@ use super::AccountsError;
 use super::config::Limit;
 use super::secrets::digest;
 
-/// Attempts of one increment that keeps losing the race before it gives up.
-const ATTEMPTS: usize = 16;
+/// Attempts of one increment that keeps losing the race before it gives up. Each round has
+/// one winner, so a burst of a few hundred requests of one user needs this many, spread out
+/// by a short random pause after each loss.
+const ATTEMPTS: usize = 100;
 
 #[derive(Clone)]
 pub struct Limiter {
@@ -82,7 +84,10 @@ impl Limiter {
     pub async fn hit(&self, kind: &str, subject: &str, limit: Limit) -> Result<(), AccountsError> {
         let window = window(kind, subject, limit);
 
-        for _ in 0..ATTEMPTS {
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                back_off(attempt).await;
+            }
             let (count, revision) = self.read(&window.key).await?;
             if count >= limit.count {
                 return Err(AccountsError::Throttled {
@@ -110,4 +115,12 @@ impl Limiter {
         }
         Err(AccountsError::Conflict)
     }
+}
+
+/// A random pause that grows a little with each lost race, so that the writers of one
+/// counter stop colliding in lockstep.
+async fn back_off(attempt: usize) {
+    let ceiling = 1 + attempt.min(12) as u64 * 2;
+    let millis = rand::random_range(0..=ceiling);
+    tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
 }
