@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod money;
 mod plans;
+mod replay;
 mod usage;
 
 pub use calendar::{Calendar, month_of, parse_month};
@@ -20,4 +21,5 @@ pub use error::UsageError;
 pub use events::{EventMeta, ReservedJob, UsageEvent};
 pub use money::MilliFen;
 pub use plans::{Catalogue, DEFAULT_PLAN, Plan, Price};
+pub use replay::{Difference, bills, compare};
 pub use usage::{AGGREGATE_TYPE, DayCount, Line, Pending, Usage};

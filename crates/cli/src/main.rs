@@ -1,6 +1,8 @@
 //! `mi`, the Markdown Illustrator command-line client.
 
 mod account;
+mod audit;
+mod billing;
 mod client;
 mod credentials;
 mod illustrate;
@@ -31,6 +33,14 @@ enum Command {
     /// Make, list and revoke API keys.
     #[command(subcommand)]
     Keys(account::KeysCommand),
+    /// Your plan, today's pictures and quota, and the month's bill.
+    Usage(client::ServerArgs),
+    /// The finance export and corrections of bills (admins).
+    #[command(subcommand)]
+    Billing(billing::BillingCommand),
+    /// Replay the usage events and compare them with the bills (admins).
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -43,6 +53,9 @@ fn main() -> anyhow::Result<()> {
         Command::Login(args) => runtime()?.block_on(account::login(args)),
         Command::Logout(args) => runtime()?.block_on(account::logout(args)),
         Command::Keys(command) => runtime()?.block_on(account::keys(command)),
+        Command::Usage(args) => runtime()?.block_on(billing::usage(args)),
+        Command::Billing(command) => runtime()?.block_on(billing::billing(command)),
+        Command::Audit(command) => runtime()?.block_on(audit::audit(command)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP API (v1): routes, the request context, and the middleware around them.
 
 mod admin;
+mod audit;
 pub mod auth;
 mod documents;
 mod events;
@@ -97,6 +98,7 @@ fn account_routes() -> Router<App> {
         .route("/v1/admin/billing/export", get(usage::export))
         .route("/v1/admin/billing/corrections", post(usage::correct))
         .route("/v1/admin/plans", get(usage::plans))
+        .route("/v1/admin/audit/events", get(audit::events))
 }
 
 /// Keeps this process's credential cache in step with account changes until shutdown.

@@ -44,6 +44,7 @@ use crate::app::App;
         super::usage::export,
         super::usage::correct,
         super::usage::plans,
+        super::audit::events,
         health,
         ready,
     ),
