@@ -24,6 +24,7 @@ fn the_committed_command_schemas_match_the_rust_types() {
         ("PasswordChange", "change-password"),
         ("CreateKey", "create-api-key"),
         ("UserChange", "change-user"),
+        ("CorrectionRequest", "correct-usage"),
     ] {
         let schema = &schemas[command];
         assert!(
