@@ -166,6 +166,17 @@ pub async fn submit(
     };
 
     let markdown = request.markdown.into_bytes();
+    let sha256 = app
+        .articles
+        .put(&markdown, "text/markdown")
+        .await
+        .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    debug_assert_eq!(sha256, sha256_hex(&markdown));
+    let article = ArticleRef {
+        sha256,
+        bytes: markdown.len() as u64,
+    };
+
     let at = app.billing.clock.now();
     let reservation = if unlimited {
         None
@@ -181,17 +192,6 @@ pub async fn submit(
             at,
         )
         .await?
-    };
-
-    let sha256 = app
-        .articles
-        .put(&markdown, "text/markdown")
-        .await
-        .map_err(|e| ApiError::Unavailable(e.to_string()))?;
-    debug_assert_eq!(sha256, sha256_hex(&markdown));
-    let article = ArticleRef {
-        sha256,
-        bytes: markdown.len() as u64,
     };
 
     let command = IllustrateDocument {
