@@ -138,6 +138,13 @@ impl Account {
                 vec![AccountEvent::UserEnabled { meta: ctx.meta() }]
             }
             AccountCommand::SetDisabled(..) => Vec::new(),
+            AccountCommand::ChangePlan(ctx, plan) if plan != self.plan => {
+                vec![AccountEvent::PlanChanged {
+                    meta: ctx.meta(),
+                    plan,
+                }]
+            }
+            AccountCommand::ChangePlan(..) => Vec::new(),
             AccountCommand::LinkIdentity {
                 ctx,
                 provider,
@@ -217,6 +224,7 @@ impl Aggregate for Account {
             }
             AccountEvent::RoleChanged { role, .. } => self.role = role,
             AccountEvent::UserDisabled { .. } => self.disabled = true,
+            AccountEvent::PlanChanged { plan, .. } => self.plan = plan,
             AccountEvent::UserEnabled { .. } => self.disabled = false,
             AccountEvent::IdentityLinked {
                 provider, subject, ..

@@ -36,6 +36,9 @@ pub enum AccountCommand {
     /// A no-op when the account already has the role.
     ChangeRole(CommandContext, Role),
     SetDisabled(CommandContext, bool),
+    /// Moves the account to another plan; a no-op when it already has it. The server checks
+    /// that the plan exists.
+    ChangePlan(CommandContext, String),
     LinkIdentity {
         ctx: CommandContext,
         provider: String,

@@ -60,11 +60,16 @@ pub enum AccountEvent {
         meta: EventMeta,
         key_id: KeyId,
     },
+    /// The account's subscription moved to another plan.
+    PlanChanged {
+        meta: EventMeta,
+        plan: String,
+    },
 }
 
 impl AccountEvent {
     /// The event type names, in declaration order; the schema test walks them.
-    pub const TYPES: [&'static str; 9] = [
+    pub const TYPES: [&'static str; 10] = [
         "UserRegistered",
         "EmailVerified",
         "PasswordChanged",
@@ -74,6 +79,7 @@ impl AccountEvent {
         "IdentityLinked",
         "ApiKeyIssued",
         "ApiKeyRevoked",
+        "PlanChanged",
     ];
 
     /// Schema version of every account event; bump it together with an upcaster.
@@ -89,7 +95,8 @@ impl AccountEvent {
             | AccountEvent::UserEnabled { meta }
             | AccountEvent::IdentityLinked { meta, .. }
             | AccountEvent::ApiKeyIssued { meta, .. }
-            | AccountEvent::ApiKeyRevoked { meta, .. } => meta,
+            | AccountEvent::ApiKeyRevoked { meta, .. }
+            | AccountEvent::PlanChanged { meta, .. } => meta,
         }
     }
 
@@ -104,6 +111,7 @@ impl AccountEvent {
             AccountEvent::IdentityLinked { .. } => 6,
             AccountEvent::ApiKeyIssued { .. } => 7,
             AccountEvent::ApiKeyRevoked { .. } => 8,
+            AccountEvent::PlanChanged { .. } => 9,
         };
         Self::TYPES[position]
     }

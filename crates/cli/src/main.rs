@@ -1,6 +1,8 @@
 //! `mi`, the Markdown Illustrator command-line client.
 
 mod account;
+mod audit;
+mod billing;
 mod client;
 mod credentials;
 mod illustrate;
@@ -48,6 +50,14 @@ enum Command {
     /// List, search, disable and change the role of accounts (admins).
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// Your plan, today's pictures and quota, and the month's bill.
+    Usage(client::ServerArgs),
+    /// The finance export and corrections of bills (admins).
+    #[command(subcommand)]
+    Billing(billing::BillingCommand),
+    /// Replay the usage events and compare them with the bills (admins).
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -65,6 +75,9 @@ fn main() -> anyhow::Result<()> {
         Command::Password(command) => runtime()?.block_on(users::password(command)),
         Command::Whoami(server) => runtime()?.block_on(users::whoami(server)),
         Command::Users(command) => runtime()?.block_on(users::users(command)),
+        Command::Usage(args) => runtime()?.block_on(billing::usage(args)),
+        Command::Billing(command) => runtime()?.block_on(billing::billing(command)),
+        Command::Audit(command) => runtime()?.block_on(audit::audit(command)),
     }
 }
 

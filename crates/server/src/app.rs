@@ -13,6 +13,7 @@ use sqlx::postgres::PgPoolOptions;
 use tokio::sync::Semaphore;
 
 use crate::accounts::Accounts;
+use crate::billing::Billing;
 use crate::config::Config;
 use crate::objects::Bucket;
 use crate::worker::ProviderLimits;
@@ -41,6 +42,7 @@ pub struct Inner {
     /// One offline drawing per core at a time, however many jobs are in flight.
     pub render_slots: Semaphore,
     pub accounts: Accounts,
+    pub billing: Billing,
 }
 
 impl std::ops::Deref for App {
@@ -72,6 +74,10 @@ impl App {
         let documents = JetStreamStore::new(js.clone(), &ns, StoreConfig::default())
             .await
             .context("opening the document event store")?;
+        let usage = JetStreamStore::new(js.clone(), &ns, StoreConfig::default())
+            .await
+            .context("opening the usage event store")?;
+        let billing = Billing::new(usage, config.calendar);
         let log = EventLog::new(js.clone(), &ns)
             .await
             .context("opening the event log")?;
@@ -120,6 +126,7 @@ impl App {
             provider_limits,
             render_slots: Semaphore::new(cores),
             accounts,
+            billing,
         };
         Ok(App {
             inner: Arc::new(inner),

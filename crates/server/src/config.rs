@@ -50,6 +50,8 @@ pub struct Config {
     pub bootstrap_key: Option<Secret>,
     /// `ILLUSTRATOR_MAX_ARTICLE_BYTES`: the largest article accepted (10 MiB).
     pub max_article_bytes: usize,
+    /// `ILLUSTRATOR_TIME_ZONE`: the zone whose midnight starts a quota day (Asia/Shanghai).
+    pub calendar: illustrator_billing::Calendar,
     /// `ILLUSTRATOR_WORKER_CONCURRENCY`: jobs one worker process works on at once (128).
     /// Most of them wait on provider APIs; offline drawing is limited to one per core.
     pub worker_concurrency: usize,
@@ -100,6 +102,14 @@ where
     }
 }
 
+fn calendar() -> anyhow::Result<illustrator_billing::Calendar> {
+    let Some(name) = var("ILLUSTRATOR_TIME_ZONE") else {
+        return Ok(illustrator_billing::Calendar::default());
+    };
+    illustrator_billing::Calendar::parse(&name)
+        .with_context(|| format!("ILLUSTRATOR_TIME_ZONE {name:?} is not an IANA time zone"))
+}
+
 impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
         let worker_render = var("ILLUSTRATOR_WORKER_RENDER").unwrap_or_else(|| "offline".into());
@@ -125,6 +135,7 @@ impl Config {
                 .map(|v| v.parse().context("reading ILLUSTRATOR_NATS_MAX_BYTES"))
                 .transpose()?,
             bootstrap_key: var("ILLUSTRATOR_BOOTSTRAP_KEY").map(Secret::new),
+            calendar: calendar()?,
             max_article_bytes: parsed("ILLUSTRATOR_MAX_ARTICLE_BYTES", 10 * 1024 * 1024)?,
             worker_concurrency: parsed("ILLUSTRATOR_WORKER_CONCURRENCY", 128)?,
             noop_render,

@@ -32,6 +32,9 @@ pub enum ApiError {
     TooLarge(String),
     #[error("{message}")]
     TooManyRequests { message: String, retry_after: u64 },
+    /// The plan's daily limit or monthly budget is used up until `retry_after` seconds.
+    #[error("{message}")]
+    QuotaExceeded { message: String, retry_after: u64 },
     /// NATS or Postgres cannot be reached; the client should retry.
     #[error("a backing service is unavailable")]
     Unavailable(String),
@@ -63,6 +66,7 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::QuotaExceeded { .. } => (StatusCode::TOO_MANY_REQUESTS, "quota_exceeded"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -86,7 +90,8 @@ impl IntoResponse for ApiError {
                     .extensions_mut()
                     .insert(HiddenError(detail.clone()));
             }
-            ApiError::TooManyRequests { retry_after, .. } => {
+            ApiError::TooManyRequests { retry_after, .. }
+            | ApiError::QuotaExceeded { retry_after, .. } => {
                 if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
                     response.headers_mut().insert(header::RETRY_AFTER, value);
                 }

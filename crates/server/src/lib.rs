@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api;
 pub mod app;
+pub mod billing;
 pub mod commands;
 pub mod config;
 pub mod error;

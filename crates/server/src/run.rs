@@ -7,7 +7,7 @@ use tokio::sync::watch;
 
 use crate::api;
 use crate::app::App;
-use crate::projector::{self, AccountsProjection, DocumentsProjection};
+use crate::projector::{self, AccountsProjection, DocumentsProjection, UsageProjection};
 use crate::push::Hub;
 use crate::worker;
 
@@ -62,7 +62,12 @@ pub async fn start(
             DocumentsProjection,
             stop.clone(),
         ));
-        tasks.spawn(projector::supervise(app, AccountsProjection, stop));
+        tasks.spawn(projector::supervise(
+            app.clone(),
+            AccountsProjection,
+            stop.clone(),
+        ));
+        tasks.spawn(projector::supervise(app, UsageProjection, stop));
     }
 
     if components.worker {

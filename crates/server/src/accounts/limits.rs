@@ -18,8 +18,9 @@ use super::AccountsError;
 use super::config::Limit;
 use super::secrets::digest;
 
-/// Attempts of one increment that keeps losing the race before it gives up.
-const ATTEMPTS: usize = 16;
+/// Attempts of one increment that keeps losing the race to other replicas before it gives
+/// up; a short random pause after each loss spreads the replicas out.
+const ATTEMPTS: usize = 32;
 
 /// Counters remembered by one process before the idle ones are forgotten.
 const REMEMBERED: usize = 10_000;
@@ -114,7 +115,10 @@ impl Limiter {
         let slot = self.slot(&window.key);
         let mut known = slot.lock().await;
 
-        for _ in 0..ATTEMPTS {
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                back_off(attempt).await;
+            }
             let (count, revision) = match known.written.take() {
                 Some(written) => written,
                 None => self.read(&window.key).await?,
@@ -146,4 +150,12 @@ impl Limiter {
         }
         Err(AccountsError::Conflict)
     }
+}
+
+/// A random pause that grows a little with each lost race, so that the writers of one
+/// counter stop colliding in lockstep.
+async fn back_off(attempt: usize) {
+    let ceiling = 1 + attempt.min(12) as u64 * 2;
+    let millis = rand::random_range(0..=ceiling);
+    tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
 }

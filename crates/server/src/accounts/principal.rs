@@ -30,6 +30,8 @@ pub struct Principal {
     pub role: Role,
     pub scopes: Vec<Scope>,
     pub credential: Credential,
+    /// The plan the account is subscribed to.
+    pub plan: String,
 }
 
 impl Principal {
@@ -46,6 +48,11 @@ impl Principal {
             role: account.role,
             scopes,
             credential,
+            plan: if account.plan.is_empty() {
+                illustrator_accounts::DEFAULT_PLAN.to_owned()
+            } else {
+                account.plan.clone()
+            },
         })
     }
 

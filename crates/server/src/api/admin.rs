@@ -38,6 +38,8 @@ pub struct UserChange {
     /// `user`, `admin` or `superadmin`; only a superadmin may change roles.
     pub role: Option<String>,
     pub disabled: Option<bool>,
+    /// A plan id of the price list (`free`, `basic`, `pro`, `enterprise`).
+    pub plan: Option<String>,
 }
 
 type UserRow = (
@@ -115,6 +117,21 @@ pub async fn change(
         })?),
         None => None,
     };
+    if let Some(plan) = change.plan.as_deref()
+        && app.billing.catalogue.plan(plan).is_none()
+    {
+        let known: Vec<&str> = app
+            .billing
+            .catalogue
+            .plans
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        return Err(ApiError::bad(
+            "invalid_plan",
+            format!("plan must be one of {}", known.join(", ")),
+        ));
+    }
     let outranks = principal.role == Role::Superadmin || target.role < principal.role;
     let may_change_role = role.is_none() || principal.allows(Permission::ManageRoles);
     if id == principal.account_id || !outranks || !may_change_role {
@@ -135,6 +152,12 @@ pub async fn change(
     if let Some(disabled) = change.disabled {
         account = command::execute(store, id, &actor, move |c| {
             AccountCommand::SetDisabled(c, disabled)
+        })
+        .await?;
+    }
+    if let Some(plan) = change.plan {
+        account = command::execute(store, id, &actor, move |c| {
+            AccountCommand::ChangePlan(c, plan.clone())
         })
         .await?;
     }

@@ -5,8 +5,10 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use illustrator_analysis::{MermaidMode, Picture, Plan, PlanOptions, Source, SourceRequest};
+use chrono::{DateTime, Utc};
+use illustrator_analysis::{
+    MermaidMode, Picture, Placement, Plan, PlanOptions, Source, SourceRequest,
+};
 use illustrator_documents::{
     ArticleRef, CommandContext, Document, DocumentCommand, DocumentError, DocumentId,
     GeneratedImage, IllustrateDocument,
@@ -18,6 +20,7 @@ use super::auth::{Allowed, Illustrate, Principal, Read};
 use super::views::{DocumentView, image_url};
 use super::{RequestContext, read_model};
 use crate::app::App;
+use crate::billing::quota;
 use crate::commands::{self, CommandError, Metadata};
 use crate::error::ApiError;
 use crate::objects::sha256_hex;
@@ -144,6 +147,15 @@ pub async fn submit(
     };
     options.available = available_sources(&app);
 
+    // The plan decides the sources, unless the caller is unlimited (a superadmin).
+    let unlimited = app.billing.unlimited(&principal);
+    if !unlimited {
+        let plan = app.billing.plan(&principal.plan);
+        quota::check_source(plan, source)?;
+        options.available = quota::allowed(plan, options.available);
+    }
+    let batch = request.batch.unwrap_or(1);
+
     let idempotency_key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -165,19 +177,36 @@ pub async fn submit(
         bytes: markdown.len() as u64,
     };
 
+    let at = app.billing.clock.now();
+    let reservation = if unlimited {
+        None
+    } else {
+        reserve(
+            &app,
+            &principal,
+            &ctx,
+            id,
+            &markdown,
+            (source, batch),
+            &options,
+            at,
+        )
+        .await?
+    };
+
     let command = IllustrateDocument {
         document_id: id,
         owner: principal.id.clone(),
         markdown,
         article: article.clone(),
         source,
-        batch: request.batch.unwrap_or(1),
+        batch,
         options,
     };
     let context = CommandContext {
         actor: principal.id.clone(),
         correlation_id: ctx.correlation_id.clone(),
-        at: Utc::now(),
+        at,
     };
     let metadata = Metadata {
         actor: principal.id.clone(),
@@ -198,7 +227,12 @@ pub async fn submit(
         {
             true
         }
-        Err(error) => return Err(command_error(error)),
+        Err(error) => {
+            if let Some(reservation) = reservation {
+                quota::release(&app, reservation, &ctx.correlation_id).await;
+            }
+            return Err(command_error(error));
+        }
     };
 
     let document = commands::load(&app.documents, id)
@@ -224,6 +258,34 @@ pub async fn submit(
         axum::Json(view),
     )
         .into_response())
+}
+
+/// Plans the article as the document will, to learn how many pictures it asks for, and
+/// reserves them on the caller's month. An article that cannot be planned reserves nothing:
+/// its document command refuses it.
+#[allow(clippy::too_many_arguments)]
+async fn reserve(
+    app: &App,
+    principal: &Principal,
+    ctx: &RequestContext,
+    id: DocumentId,
+    markdown: &[u8],
+    (source, batch): (SourceRequest, u32),
+    options: &PlanOptions,
+    at: DateTime<Utc>,
+) -> Result<Option<quota::Reservation>, ApiError> {
+    if batch == 0 || batch > illustrator_documents::MAX_BATCH {
+        return Ok(None);
+    }
+    let mut options = options.clone();
+    options.source = source;
+    let Ok(plan) = illustrator_analysis::plan(markdown, &options) else {
+        return Ok(None);
+    };
+
+    let placements: Vec<&Placement> = plan.placements.iter().collect();
+    let jobs = quota::jobs(app, id, &placements, batch, 0, at);
+    quota::reserve(app, principal, &ctx.correlation_id, at, jobs).await
 }
 
 fn too_large(limit: usize) -> ApiError {

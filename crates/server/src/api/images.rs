@@ -3,8 +3,8 @@
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use illustrator_analysis::PlacementType;
+use chrono::{DateTime, Utc};
+use illustrator_analysis::{Placement, PlacementType};
 use illustrator_documents::{CommandContext, DocumentCommand, DocumentId, SlotStatus};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -14,6 +14,7 @@ use super::documents::{command_error, parse_id, visible_document};
 use super::views::DocumentView;
 use super::{ApiJson, RequestContext, read_model};
 use crate::app::App;
+use crate::billing::quota;
 use crate::commands::{self, Metadata};
 use crate::error::ApiError;
 
@@ -92,12 +93,13 @@ async fn run(
     principal: &Principal,
     ctx: &RequestContext,
     id: DocumentId,
+    at: DateTime<Utc>,
     command: impl FnOnce(CommandContext) -> DocumentCommand,
 ) -> Result<DocumentView, ApiError> {
     let context = CommandContext {
         actor: principal.id.clone(),
         correlation_id: ctx.correlation_id.clone(),
-        at: Utc::now(),
+        at,
     };
     let metadata = Metadata {
         actor: principal.id.clone(),
@@ -159,11 +161,32 @@ pub async fn regenerate(
         return Err(ApiError::bad("nothing_to_regenerate", "no picture matches"));
     }
 
-    let view = run(&app, &principal, &ctx, id, |c| {
+    // The new pictures count on the owner's quota when the owner asks for them; an admin
+    // regenerating another account's document reserves nothing, and the owner is billed
+    // for what is drawn.
+    let at = app.billing.clock.now();
+    let reservation = if document.owner == principal.id {
+        let placements: Vec<&Placement> = document
+            .slots
+            .iter()
+            .map(|slot| &slot.placement)
+            .filter(|placement| indexes.contains(&placement.index))
+            .collect();
+        let generation = document.generation + 1;
+        let jobs = quota::jobs(&app, id, &placements, document.batch, generation, at);
+        quota::reserve(&app, &principal, &ctx.correlation_id, at, jobs).await?
+    } else {
+        None
+    };
+
+    let result = run(&app, &principal, &ctx, id, at, |c| {
         DocumentCommand::Regenerate(c, indexes)
     })
-    .await?;
-    Ok((StatusCode::ACCEPTED, axum::Json(view)))
+    .await;
+    if let (Err(_), Some(reservation)) = (&result, reservation) {
+        quota::release(&app, reservation, &ctx.correlation_id).await;
+    }
+    Ok((StatusCode::ACCEPTED, axum::Json(result?)))
 }
 
 /// Chooses which candidate the article shows.
@@ -180,7 +203,7 @@ pub async fn select(
     let id = parse_id(&id)?;
     visible_document(&app, &principal, id).await?;
 
-    let view = run(&app, &principal, &ctx, id, |c| {
+    let view = run(&app, &principal, &ctx, id, Utc::now(), |c| {
         DocumentCommand::SelectCandidate(c, index, request.candidate)
     })
     .await?;

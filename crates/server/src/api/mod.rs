@@ -2,6 +2,7 @@
 
 mod admin;
 mod archive;
+mod audit;
 pub mod auth;
 mod documents;
 mod events;
@@ -13,6 +14,7 @@ mod page;
 mod preview;
 mod read_model;
 mod session;
+mod usage;
 mod views;
 
 use std::sync::Arc;
@@ -99,6 +101,11 @@ fn account_routes() -> Router<App> {
         .route("/v1/api-keys/{id}", delete(keys::revoke))
         .route("/v1/admin/users", get(admin::list))
         .route("/v1/admin/users/{id}", patch(admin::change))
+        .route("/v1/me/usage", get(usage::me))
+        .route("/v1/admin/billing/export", get(usage::export))
+        .route("/v1/admin/billing/corrections", post(usage::correct))
+        .route("/v1/admin/plans", get(usage::plans))
+        .route("/v1/admin/audit/events", get(audit::events))
 }
 
 /// Keeps this process's credential cache in step with account changes until shutdown.

@@ -101,6 +101,9 @@ async fn apply_event(tx: &mut Tx, id: Uuid, event: &AccountEvent) -> Result<(), 
         }
         AccountEvent::UserDisabled { meta } => set(tx, id, meta, "disabled = $2", true).await?,
         AccountEvent::UserEnabled { meta } => set(tx, id, meta, "disabled = $2", false).await?,
+        AccountEvent::PlanChanged { meta, plan } => {
+            set(tx, id, meta, "plan = $2", plan.clone()).await?
+        }
         AccountEvent::IdentityLinked {
             meta,
             provider,

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod documents;
+mod usage;
 
 use std::time::Duration;
 
@@ -20,6 +21,7 @@ use crate::metrics;
 
 pub use accounts::AccountsProjection;
 pub use documents::DocumentsProjection;
+pub use usage::UsageProjection;
 
 /// Commits applied in one transaction at most, when the stream has that many ready.
 const BATCH: usize = 256;
@@ -44,7 +46,7 @@ pub enum ProjectorError {
         expected: u64,
         found: u64,
     },
-    #[error("unknown projection {0}; known: documents, accounts")]
+    #[error("unknown projection {0}; known: documents, accounts, usage")]
     Unknown(String),
 }
 
@@ -195,6 +197,7 @@ pub async fn rebuild(app: &App, name: &str) -> Result<u64, ProjectorError> {
     match name {
         DocumentsProjection::NAME => rebuild_one(app, &DocumentsProjection).await,
         AccountsProjection::NAME => rebuild_one(app, &AccountsProjection).await,
+        UsageProjection::NAME => rebuild_one(app, &UsageProjection).await,
         other => Err(ProjectorError::Unknown(other.to_owned())),
     }
 }

@@ -81,9 +81,15 @@ async fn give_up(app: &App, message: &Message) -> anyhow::Result<()> {
         source: job.job.source,
         error: format!("gave up after {} deliveries", advisory.deliveries),
     };
+    let reason = error.error.clone();
     match record(app, &job, ImageOutcome::Failed { error }).await {
         Ok(()) | Err(super::JobError::Permanent(_)) => {}
         Err(super::JobError::Transient(error)) => anyhow::bail!(error),
+    }
+    if let Err(super::JobError::Transient(error)) =
+        super::bill(app, &job, super::Settlement::Failed(reason)).await
+    {
+        anyhow::bail!(error);
     }
     tracing::warn!(document_id = %job.document_id, job_id = %job.job.job_id,
         correlation_id = %job.correlation_id, deliveries = advisory.deliveries,

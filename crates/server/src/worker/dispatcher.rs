@@ -14,7 +14,7 @@ use async_nats::jetstream::{AckKind, Message};
 use chrono::Utc;
 use futures::StreamExt;
 use illustrator_documents::{
-    CommandContext, Document, DocumentCommand, DocumentEvent, DocumentId, ImageJob,
+    CommandContext, Document, DocumentCommand, DocumentEvent, DocumentId, EventMeta, ImageJob,
 };
 use illustrator_eventstore::{CORRELATION_HEADER, Commit};
 use tokio::sync::watch;
@@ -103,12 +103,10 @@ async fn handle_commit(app: &App, commit: &Commit) -> anyhow::Result<()> {
         .collect::<Result<Vec<_>, _>>()?;
     let id = DocumentId::parse(&commit.aggregate_id)?;
 
-    let jobs: Vec<(ImageJob, String)> = events
+    let jobs: Vec<(ImageJob, EventMeta)> = events
         .iter()
         .filter_map(|event| match event {
-            DocumentEvent::ImageRequested { job, meta } => {
-                Some((job.clone(), meta.correlation_id.clone()))
-            }
+            DocumentEvent::ImageRequested { job, meta } => Some((job.clone(), meta.clone())),
             _ => None,
         })
         .collect();
@@ -139,12 +137,12 @@ async fn handle_commit(app: &App, commit: &Commit) -> anyhow::Result<()> {
 pub async fn publish_jobs(
     app: &App,
     document: &Document,
-    jobs: Vec<(ImageJob, String)>,
+    jobs: Vec<(ImageJob, EventMeta)>,
 ) -> anyhow::Result<()> {
     let id = document.id.unwrap_or_default();
     let mut acks = Vec::with_capacity(jobs.len());
 
-    for (job, correlation_id) in jobs {
+    for (job, meta) in jobs {
         let Some(slot) = document.slots.get(job.index as usize) else {
             continue;
         };
@@ -155,7 +153,9 @@ pub async fn publish_jobs(
             article_title: document.title.clone(),
             language: document.language,
             image_format: document.options.image_format,
-            correlation_id,
+            correlation_id: meta.correlation_id,
+            owner: document.owner.clone(),
+            requested_at: Some(meta.at),
             job,
         };
         let payload = serde_json::to_vec(&message)?;

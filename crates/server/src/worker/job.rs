@@ -1,5 +1,6 @@
 //! The work-queue message for one picture, and how a worker's failures are sorted.
 
+use chrono::{DateTime, Utc};
 use illustrator_analysis::{ImageFormat, Language, Placement};
 use illustrator_documents::{DocumentId, ImageJob};
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,13 @@ pub struct JobMessage {
     pub image_format: ImageFormat,
     /// The request that caused the job, carried into the events the worker records.
     pub correlation_id: String,
+    /// The document's owner, whose usage the picture counts on.
+    #[serde(default)]
+    pub owner: String,
+    /// When the picture was requested: its quota day and billing month. Jobs queued before
+    /// billing existed have none and are not billed.
+    #[serde(default)]
+    pub requested_at: Option<DateTime<Utc>>,
 }
 
 /// What a failed step means for the message in the work queue.

@@ -26,6 +26,7 @@ use tokio::sync::{Semaphore, watch};
 use tracing::Instrument;
 
 use crate::app::App;
+use crate::billing::{self, settle::JobOwner, settle::Settlement};
 use crate::commands::{self, CommandError, Metadata};
 use crate::metrics::{self, AttemptOutcome};
 use settled::Settled;
@@ -225,9 +226,38 @@ async fn settle(app: &App, job: &JobMessage, delivered: i64) -> Result<(), JobEr
     };
 
     let settled = Settled::of(&outcome, job.job.source);
+    let billed = match &outcome {
+        ImageOutcome::Generated { image, .. } => Some(Settlement::Drawn(image.source)),
+        ImageOutcome::Failed { error } => Some(Settlement::Failed(error.error.clone())),
+        ImageOutcome::AttemptFailed { .. } => None,
+    };
     record(app, job, outcome).await?;
+    if let Some(billed) = billed {
+        bill(app, job, billed).await?;
+    }
     settled.count(started.elapsed());
     Ok(())
+}
+
+/// Bills a drawn picture or gives a failed one's place back. It runs after the outcome is
+/// recorded and before the job is acknowledged, so a worker that dies in between leaves a
+/// redelivery that records nothing new on the document and bills the job once.
+async fn bill(app: &App, job: &JobMessage, settlement: Settlement) -> Result<(), JobError> {
+    let Some(requested_at) = job.requested_at.filter(|_| !job.owner.is_empty()) else {
+        return Ok(());
+    };
+    let document = job.document_id.to_string();
+    let owner = JobOwner {
+        user: &job.owner,
+        requested_at,
+        document: &document,
+        job_id: job.job.job_id.as_str(),
+        correlation_id: &job.correlation_id,
+    };
+
+    billing::settle::settle(app, owner, settlement)
+        .await
+        .map_err(|error| JobError::Transient(error.to_string()))
 }
 
 fn generated(job: &JobMessage, drawn: Drawn, object: String) -> ImageOutcome {

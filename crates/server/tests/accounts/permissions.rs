@@ -40,6 +40,10 @@ async fn every_route_answers_every_role_as_the_table_says() -> anyhow::Result<()
 
     let article = json!({ "markdown": "# Matrix\n\nText.\n", "source": "card" });
     let admin_user = format!("/v1/admin/users/{}", target.id);
+    let correction = json!({
+        "user_id": target.id, "source": "card", "pictures": 0, "amount_fen": "0",
+        "reason": "matrix",
+    });
     let rows = vec![
         row(
             Method::GET,
@@ -136,6 +140,36 @@ async fn every_route_answers_every_role_as_the_table_says() -> anyhow::Result<()
             admin_user.clone(),
             Some(json!({ "disabled": false })),
             [401, 403, 200, 200, 403],
+        ),
+        row(
+            Method::PATCH,
+            admin_user.clone(),
+            Some(json!({ "plan": "basic" })),
+            [401, 403, 200, 200, 403],
+        ),
+        row(
+            Method::GET,
+            "/v1/me/usage".into(),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/v1/admin/plans".into(),
+            None,
+            [401, 403, 200, 200, 403],
+        ),
+        row(
+            Method::GET,
+            "/v1/admin/billing/export?month=2026-12".into(),
+            None,
+            [401, 403, 200, 200, 403],
+        ),
+        row(
+            Method::POST,
+            "/v1/admin/billing/corrections".into(),
+            Some(correction),
+            [401, 403, 201, 201, 403],
         ),
         row(
             Method::PATCH,

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use illustrator_accounts::AccountEvent;
+use illustrator_billing::UsageEvent;
 use illustrator_documents::DocumentEvent;
 use illustrator_server::api::ApiDoc;
 use serde_json::Value;
@@ -68,6 +69,10 @@ fn the_committed_event_schemas_match_the_rust_types() {
     let accounts = serde_json::to_value(schemars::schema_for!(AccountEvent)).unwrap_or_default();
     assert_events(&accounts, &AccountEvent::TYPES, "AccountEvent");
     assert_committed(&schemas_dir().join("events/account.json"), &accounts);
+
+    let usage = serde_json::to_value(schemars::schema_for!(UsageEvent)).unwrap_or_default();
+    assert_events(&usage, &UsageEvent::TYPES, "UsageEvent");
+    assert_committed(&schemas_dir().join("events/usage.json"), &usage);
 }
 
 #[test]
@@ -86,6 +91,7 @@ fn the_committed_command_schemas_match_the_rust_types() {
         ("PasswordChange", "change-password"),
         ("CreateKey", "create-api-key"),
         ("UserChange", "change-user"),
+        ("CorrectionRequest", "correct-usage"),
     ] {
         let schema = &schemas[command];
         assert!(
