@@ -11,7 +11,7 @@ use illustrator_documents::{Document, GeneratedImage};
 use zip::write::SimpleFileOptions;
 
 use super::auth::{Allowed, Read};
-use super::documents::{assemble_with, parse_id, stored_article, visible_document};
+use super::documents::{assemble_with, visible_article};
 use crate::app::App;
 use crate::error::ApiError;
 use crate::objects::ObjectError;
@@ -72,9 +72,7 @@ pub async fn get_archive(
     principal: Allowed<Read>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
-    let document = visible_document(&app, &principal, id).await?;
-    let input = stored_article(&app, &document).await?;
+    let (document, input) = visible_article(&app, &principal, &id).await?;
 
     let files = file_names(&document);
     let link = |image: &GeneratedImage| {

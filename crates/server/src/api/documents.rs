@@ -311,6 +311,18 @@ pub fn parse_id(text: &str) -> Result<DocumentId, ApiError> {
     DocumentId::parse(text).map_err(|_| ApiError::NotFound)
 }
 
+/// A document the principal may see, by the id in its path, with its stored article: what
+/// every view of the illustrated article (Markdown, preview, archive) starts from.
+pub async fn visible_article(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Document, Vec<u8>), ApiError> {
+    let document = visible_document(app, principal, parse_id(id)?).await?;
+    let input = stored_article(app, &document).await?;
+    Ok((document, input))
+}
+
 /// Loads a document the principal may see, from the event store.
 pub async fn visible_document(
     app: &App,
@@ -362,9 +374,7 @@ pub async fn get_markdown(
     principal: Allowed<Read>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
-    let document = visible_document(&app, &principal, id).await?;
-    let input = stored_article(&app, &document).await?;
+    let (document, input) = visible_article(&app, &principal, &id).await?;
 
     let text = assemble(&document, &input, &app.base_url())?;
     Ok((

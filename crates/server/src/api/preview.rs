@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 
 use super::auth::{Allowed, Read};
-use super::documents::{assemble, parse_id, stored_article, visible_document};
+use super::documents::{assemble, visible_article};
 use crate::app::App;
 use crate::error::ApiError;
 
@@ -24,9 +24,7 @@ pub async fn get_preview(
     principal: Allowed<Read>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
-    let document = visible_document(&app, &principal, id).await?;
-    let input = stored_article(&app, &document).await?;
+    let (document, input) = visible_article(&app, &principal, &id).await?;
     let text = assemble(&document, &input, &app.base_url())?;
 
     Ok((

@@ -229,8 +229,13 @@ async fn check_contiguous(
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-    let expected = row.map(|(v,)| v as u64 + 1).unwrap_or(1);
+    follows(commit, row.map(|(version,)| version))
+}
 
+/// A commit must start right after the version its aggregate's read model has reached
+/// (none yet: version 0), or events were lost or reordered on the way.
+fn follows(commit: &Commit, reached: Option<i64>) -> Result<(), ProjectorError> {
+    let expected = reached.map(|v| v as u64 + 1).unwrap_or(1);
     if commit.first_sequence != expected {
         return Err(ProjectorError::Gap {
             aggregate_id: commit.aggregate_id.clone(),

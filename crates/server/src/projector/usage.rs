@@ -53,15 +53,7 @@ async fn check_contiguous(tx: &mut Tx, commit: &Commit) -> Result<(), ProjectorE
             .bind(&commit.aggregate_id)
             .fetch_optional(&mut **tx)
             .await?;
-    let expected = row.map(|(v,)| v as u64 + 1).unwrap_or(1);
-
-    if commit.first_sequence != expected {
-        return Err(ProjectorError::Gap {
-            aggregate_id: commit.aggregate_id.clone(),
-            expected,
-            found: commit.first_sequence,
-        });
-    }
+    super::follows(commit, row.map(|(version,)| version))?;
 
     sqlx::query(
         "INSERT INTO usage_versions (aggregate_id, version) VALUES ($1, $2) \
