@@ -21,5 +21,5 @@ pub use error::UsageError;
 pub use events::{EventMeta, ReservedJob, UsageEvent};
 pub use money::MilliFen;
 pub use plans::{Catalogue, DEFAULT_PLAN, Plan, Price};
-pub use replay::{Difference, bills, compare};
+pub use replay::{Difference, bills, compare, from_cloud_event};
 pub use usage::{AGGREGATE_TYPE, DayCount, Line, Pending, Usage};

@@ -7,6 +7,15 @@ use crate::csv::{BillRow, render_csv};
 use crate::events::UsageEvent;
 use crate::money::MilliFen;
 
+/// One line of the audit feed (a CloudEvent of type `illustrator.usage.<Event>.v<version>`
+/// whose data is the event's body) read back into the usage event it carries.
+pub fn from_cloud_event(line: &str) -> Result<UsageEvent, serde_json::Error> {
+    let cloud: serde_json::Value = serde_json::from_str(line)?;
+    let kind = cloud["type"].as_str().unwrap_or_default();
+    let name = kind.split('.').nth(2).unwrap_or_default();
+    serde_json::from_value(serde_json::json!({ name: cloud["data"] }))
+}
+
 /// Every month's bill rows, as the events say. A job billed twice counts once, as the
 /// read model counts it.
 pub fn bills(events: &[UsageEvent]) -> BTreeMap<String, Vec<BillRow>> {

@@ -4,9 +4,8 @@
 use anyhow::{Context, bail};
 use chrono::{Duration, NaiveDate};
 use clap::{Args, Subcommand};
-use illustrator_billing::{Difference, UsageEvent, bills, compare, parse_month};
+use illustrator_billing::{Difference, bills, compare, from_cloud_event, parse_month};
 use reqwest::Method;
-use serde_json::Value;
 
 use crate::client::{Client, ServerArgs, send};
 
@@ -47,13 +46,9 @@ pub async fn audit(command: AuditCommand) -> anyhow::Result<()> {
         .await?;
 
     let mut events = Vec::new();
-    for line in feed.lines().filter(|line| !line.is_empty()) {
-        let cloud: Value = serde_json::from_str(line).context("reading the audit feed")?;
-        let kind = cloud["type"].as_str().unwrap_or_default();
-        let name = kind.split('.').nth(2).unwrap_or_default();
-        let tagged = serde_json::json!({ name: cloud["data"] });
-        let event: UsageEvent = serde_json::from_value(tagged)
-            .with_context(|| format!("reading event {}", cloud["id"]))?;
+    for (number, line) in feed.lines().filter(|line| !line.is_empty()).enumerate() {
+        let event = from_cloud_event(line)
+            .with_context(|| format!("reading event {} of the audit feed", number + 1))?;
         events.push(event);
     }
     let months = bills(&events);
