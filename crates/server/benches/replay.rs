@@ -1,0 +1,143 @@
+//! The auditors' replay on the real NATS: 60,000 usage events (pictures billed to 300
+//! accounts) are written through the Usage aggregates, then read back as `mi audit replay`
+//! reads them: the CloudEvents NDJSON feed of GET /v1/admin/audit/events, each line parsed
+//! into its event, and the month's bills recomputed. Prints the events per second of the
+//! whole replay and of its parts. Run it with `cargo bench -p illustrator-server --bench
+//! replay` (needs the local services).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use illustrator_analysis::Source;
+use illustrator_billing::{
+    Account, CommandContext, MilliFen, Record, UsageCommand, bills, from_cloud_event,
+};
+use illustrator_server::testing::LocalServer;
+use illustrator_server::{App, Components, billing};
+
+const USERS: usize = 300;
+const EVENTS: usize = 60_000;
+const IN_FLIGHT: usize = 64;
+
+/// Bills one picture of `user`, as a worker does when it has drawn one.
+async fn record(app: &App, user: usize, n: usize) -> anyhow::Result<()> {
+    let at = Utc::now();
+    let billing = &app.billing;
+    let user = format!("replay-user-{user}");
+    let record = Record {
+        account: Account {
+            user: user.clone(),
+            plan: "pro".into(),
+            month: billing.calendar.month(at),
+            day: billing.calendar.day(at),
+        },
+        job_id: format!("replay-job-{n}"),
+        source: Source::Zhipu,
+        unit: MilliFen(6_000),
+    };
+    let ctx = CommandContext {
+        actor: "worker".into(),
+        correlation_id: "replay-bench".into(),
+        at,
+    };
+
+    let id = billing.month_id(&user, at);
+    let meta = billing::metadata("worker", "replay-bench");
+    billing::execute(&billing.usage, &id, UsageCommand::Record(ctx, record), meta).await?;
+    Ok(())
+}
+
+/// Writes the events with many commands in flight, one account's commands in order.
+async fn fill(app: &App) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let permits = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let mut tasks = tokio::task::JoinSet::new();
+
+    for user in 0..USERS {
+        let (app, permits) = (app.clone(), Arc::clone(&permits));
+        tasks.spawn(async move {
+            for n in (user..EVENTS).step_by(USERS) {
+                let _permit = permits.acquire().await?;
+                record(&app, user, n).await?;
+            }
+            anyhow::Ok(())
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done??;
+    }
+    Ok(started.elapsed())
+}
+
+async fn replay(server: &LocalServer) -> anyhow::Result<()> {
+    let since = (Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%dT00:00:00Z");
+    let until = (Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%dT00:00:00Z");
+    let url = format!(
+        "{}/v1/admin/audit/events?from={since}&to={until}",
+        server.base
+    );
+
+    let started = Instant::now();
+    let feed = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(&server.key)
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    let read = started.elapsed();
+
+    let mut events = Vec::with_capacity(EVENTS);
+    for line in feed.lines().filter(|line| !line.is_empty()) {
+        events.push(from_cloud_event(line)?);
+    }
+    let parsed = started.elapsed() - read;
+
+    let months = bills(&events);
+    let total = started.elapsed();
+    let rows: usize = months.values().map(Vec::len).sum();
+    anyhow::ensure!(events.len() == EVENTS, "{} events read back", events.len());
+
+    let rate = |d: Duration| events.len() as f64 / d.as_secs_f64();
+    println!(
+        "replay of {} usage events into {rows} bill rows: {:.2} s, {:.0} events/s \
+         (feed {:.2} s, {:.0}/s; parsing {:.2} s, {:.0}/s; bills {:.3} s)",
+        events.len(),
+        total.as_secs_f64(),
+        rate(total),
+        read.as_secs_f64(),
+        rate(read),
+        parsed.as_secs_f64(),
+        rate(parsed),
+        (total - read - parsed).as_secs_f64(),
+    );
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+
+    runtime.block_on(async {
+        let api = Components {
+            api: true,
+            ..Default::default()
+        };
+        let server = LocalServer::start(api).await?;
+        let result = async {
+            let filled = fill(&server.app).await?;
+            println!(
+                "wrote {EVENTS} usage events over {USERS} accounts in {:.1} s",
+                filled.as_secs_f64()
+            );
+            replay(&server).await
+        }
+        .await;
+        server.cleanup().await;
+        result
+    })
+}
