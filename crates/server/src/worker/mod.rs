@@ -160,7 +160,7 @@ async fn process(app: &App, message: Message, mut shutdown: watch::Receiver<bool
             Some(Err(JobError::Transient(error))) => {
                 tracing::warn!(error = %error, "job will be retried");
                 metrics::job_attempt(source, AttemptOutcome::Retried, None);
-                AckKind::Nak(Some(retry_delay(delivered)))
+                AckKind::Nak(Some(Duration::from_secs(delivered.clamp(1, 30) as u64)))
             }
             None => {
                 tracing::info!("job handed back at shutdown");
@@ -174,15 +174,6 @@ async fn process(app: &App, message: Message, mut shutdown: watch::Receiver<bool
     }
     .instrument(span)
     .await
-}
-
-/// How long a job waits before its next delivery: the square of the deliveries so far, in
-/// seconds, at most a minute. The five deliveries then span half a minute, longer than a
-/// NATS cluster takes to elect a new stream leader, so a job whose errors come from such an
-/// election is not given up during it.
-fn retry_delay(delivered: i64) -> Duration {
-    let delivered = delivered.clamp(1, 8) as u64;
-    Duration::from_secs((delivered * delivered).min(60))
 }
 
 fn keep_alive(message: &Message) -> tokio::task::JoinHandle<()> {
