@@ -5,12 +5,11 @@ use illustrator_analysis::Placement;
 use serde::Deserialize;
 
 use crate::error::SourceError;
-use crate::picture::{Attribution, Fetched};
+use crate::picture::{Attribution, Fetched, pick_result};
 use crate::providers::Call;
 use crate::shape::{Shape, query};
 
 const PER_PAGE: usize = 10;
-const PICK_FROM: usize = 5;
 
 #[derive(Deserialize)]
 struct Search {
@@ -63,14 +62,7 @@ pub(crate) async fn fetch(
     let (search, request_id): (Search, _) =
         crate::http::json(call.provider, resp, call.json_limit()).await?;
 
-    let pick = (placement.index as usize) % search.photos.len().clamp(1, PICK_FROM);
-    let photo = search
-        .photos
-        .into_iter()
-        .nth(pick)
-        .ok_or(SourceError::NothingFound {
-            provider: call.provider,
-        })?;
+    let photo = pick_result(call.provider, search.photos, placement.index)?;
 
     let image = call
         .inner
@@ -84,15 +76,11 @@ pub(crate) async fn fetch(
         author_url: photo.photographer_url,
         source_url: photo.url,
     };
-    Ok(Fetched {
-        bytes: image.bytes,
-        content_type: image.content_type,
-        width: image.width,
-        height: image.height,
-        provider: call.provider.to_string(),
-        model: None,
-        request_id: request_id.or(Some(photo.id.to_string())),
-        attribution: Some(attribution),
-        price_milli_fen: 0,
-    })
+    let request_id = request_id.or(Some(photo.id.to_string()));
+    Ok(Fetched::stock(
+        call.provider,
+        image,
+        request_id,
+        attribution,
+    ))
 }

@@ -92,6 +92,45 @@ impl Image {
     }
 }
 
+/// How many of a stock search's first results the placements take turns over, so that
+/// the pictures of one article differ while staying among the best matches.
+const PICK_FROM: usize = 5;
+
+/// The search result for this placement, or `NothingFound` when the search found none.
+pub(crate) fn pick_result<T>(
+    provider: &'static str,
+    results: Vec<T>,
+    placement_index: u32,
+) -> Result<T, SourceError> {
+    let pick = (placement_index as usize) % results.len().clamp(1, PICK_FROM);
+    results
+        .into_iter()
+        .nth(pick)
+        .ok_or(SourceError::NothingFound { provider })
+}
+
+impl Fetched {
+    /// A downloaded stock photo with the credit its licence asks for; stock photos are free.
+    pub(crate) fn stock(
+        provider: &'static str,
+        image: Image,
+        request_id: Option<String>,
+        attribution: Attribution,
+    ) -> Fetched {
+        Fetched {
+            bytes: image.bytes,
+            content_type: image.content_type,
+            width: image.width,
+            height: image.height,
+            provider: provider.to_string(),
+            model: None,
+            request_id,
+            attribution: Some(attribution),
+            price_milli_fen: 0,
+        }
+    }
+}
+
 /// Where and how pictures are downloaded.
 #[derive(Clone, Debug)]
 pub(crate) struct Downloader {

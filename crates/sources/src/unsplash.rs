@@ -6,13 +6,12 @@ use reqwest::Url;
 use serde::Deserialize;
 
 use crate::error::SourceError;
-use crate::picture::{Attribution, Fetched};
+use crate::picture::{Attribution, Fetched, pick_result};
 use crate::providers::Call;
 use crate::shape::{Shape, query};
 
 /// The results looked at; placements with similar prompts take different ones of them.
 const PER_PAGE: usize = 10;
-const PICK_FROM: usize = 5;
 
 #[derive(Deserialize)]
 struct Search {
@@ -83,14 +82,7 @@ pub(crate) async fn fetch(
     let (search, request_id): (Search, _) =
         crate::http::json(call.provider, resp, call.json_limit()).await?;
 
-    let pick = (placement.index as usize) % search.results.len().clamp(1, PICK_FROM);
-    let photo = search
-        .results
-        .into_iter()
-        .nth(pick)
-        .ok_or(SourceError::NothingFound {
-            provider: call.provider,
-        })?;
+    let photo = pick_result(call.provider, search.results, placement.index)?;
 
     let image = call
         .inner
@@ -107,17 +99,12 @@ pub(crate) async fn fetch(
         author_url,
         source_url: with_utm(&photo.links.html, app),
     };
-    Ok(Fetched {
-        bytes: image.bytes,
-        content_type: image.content_type,
-        width: image.width,
-        height: image.height,
-        provider: call.provider.to_string(),
-        model: None,
-        request_id: request_id.or(Some(photo.id)),
-        attribution: Some(attribution),
-        price_milli_fen: 0,
-    })
+    Ok(Fetched::stock(
+        call.provider,
+        image,
+        request_id.or(Some(photo.id)),
+        attribution,
+    ))
 }
 
 /// Tells Unsplash the photo was used. The key goes only to the configured API host, so a

@@ -180,7 +180,8 @@ async fn sigterm_under_load_loses_no_accepted_document() -> anyhow::Result<()> {
     let first_log = first.log_text();
     let handed_back = first_log.matches("handed back").count();
     println!(
-        "SIGTERM: {} documents accepted, stopped in {stopped_in:?}, {handed_back} hand-backs logged",
+        "SIGTERM: {} documents accepted, stopped in {stopped_in:?}, \
+         {handed_back} hand-backs logged",
         ids.len()
     );
 
