@@ -92,16 +92,22 @@ pub enum Permission {
     ManageUsers,
     /// Change any account's role.
     ManageRoles,
+    /// Cancel the renewal of the own subscription.
+    ManageSubscription,
+    /// Change the plans and the prices per picture.
+    ManagePrices,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 8] = [
         Permission::Read,
         Permission::Illustrate,
         Permission::ManageKeys,
+        Permission::ManageSubscription,
         Permission::ReadAll,
         Permission::ManageUsers,
         Permission::ManageRoles,
+        Permission::ManagePrices,
     ];
 
     pub fn name(self) -> &'static str {
@@ -112,15 +118,20 @@ impl Permission {
             Permission::ReadAll => "read_all",
             Permission::ManageUsers => "manage_users",
             Permission::ManageRoles => "manage_roles",
+            Permission::ManageSubscription => "manage_subscription",
+            Permission::ManagePrices => "manage_prices",
         }
     }
 
     /// The least role that holds the permission.
     pub fn role(self) -> Role {
         match self {
-            Permission::Read | Permission::Illustrate | Permission::ManageKeys => Role::User,
+            Permission::Read
+            | Permission::Illustrate
+            | Permission::ManageKeys
+            | Permission::ManageSubscription => Role::User,
             Permission::ReadAll | Permission::ManageUsers => Role::Admin,
-            Permission::ManageRoles => Role::Superadmin,
+            Permission::ManageRoles | Permission::ManagePrices => Role::Superadmin,
         }
     }
 
@@ -129,9 +140,11 @@ impl Permission {
         match self {
             Permission::Read | Permission::ReadAll => Scope::Read,
             Permission::Illustrate => Scope::Illustrate,
-            Permission::ManageKeys | Permission::ManageUsers | Permission::ManageRoles => {
-                Scope::Admin
-            }
+            Permission::ManageKeys
+            | Permission::ManageSubscription
+            | Permission::ManageUsers
+            | Permission::ManageRoles
+            | Permission::ManagePrices => Scope::Admin,
         }
     }
 

@@ -1,4 +1,5 @@
-//! `mi billing` and `mi usage`: the finance export, corrections, and the caller's usage.
+//! `mi billing` and `mi usage`: the finance export, corrections, plan and price changes,
+//! and the caller's usage.
 
 use std::path::PathBuf;
 
@@ -25,6 +26,49 @@ pub enum BillingCommand {
     },
     /// Credit or amend a user's bill with a reason (admins).
     Correct(CorrectArgs),
+    /// Add or replace a plan as a whole (superadmins).
+    Plan(PlanArgs),
+    /// Schedule a price per picture of a source from a moment on (superadmins).
+    Price(PriceArgs),
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// The plan's id: 1 to 32 of a-z, 0-9 and -.
+    id: String,
+    #[arg(long)]
+    name: String,
+    /// What a subscription costs a month, in fen; 0 is a plan without subscription.
+    #[arg(long)]
+    monthly_price_fen: i64,
+    /// Pictures a day; unlimited when absent.
+    #[arg(long)]
+    daily_limit: Option<u32>,
+    /// What a month's pictures may cost at most, in fen ("29.00"); unlimited when absent.
+    #[arg(long)]
+    monthly_budget_fen: Option<String>,
+    /// The sources included, comma-separated (mermaid,chart,card,unsplash,...).
+    #[arg(long, value_delimiter = ',', required = true)]
+    sources: Vec<String>,
+    /// Whether API keys work on the plan.
+    #[arg(long)]
+    api_access: bool,
+    #[command(flatten)]
+    server: ServerArgs,
+}
+
+#[derive(Args)]
+pub struct PriceArgs {
+    #[arg(long)]
+    source: String,
+    /// The price of one picture in fen, e.g. 0.5.
+    #[arg(long)]
+    unit_fen: String,
+    /// When it takes effect (RFC 3339, e.g. 2027-01-01T00:00:00+08:00); now when absent.
+    #[arg(long)]
+    from: Option<String>,
+    #[command(flatten)]
+    server: ServerArgs,
 }
 
 #[derive(Args)]
@@ -91,6 +135,36 @@ pub async fn billing(command: BillingCommand) -> anyhow::Result<()> {
                 .json(&body);
             send(request).await?;
             eprintln!("correction recorded");
+        }
+        BillingCommand::Plan(args) => {
+            let client = Client::new(&args.server)?;
+            let body = json!({
+                "name": args.name,
+                "monthly_price_fen": args.monthly_price_fen,
+                "daily_limit": args.daily_limit,
+                "monthly_budget_fen": args.monthly_budget_fen,
+                "sources": args.sources,
+                "api_access": args.api_access,
+            });
+            let path = format!("/v1/admin/plans/{}", args.id);
+            send(client.request(Method::PUT, &path).json(&body)).await?;
+            eprintln!("plan {} saved", args.id);
+        }
+        BillingCommand::Price(args) => {
+            let client = Client::new(&args.server)?;
+            let body = json!({
+                "source": args.source,
+                "unit_fen": args.unit_fen,
+                "effective_from": args.from,
+            });
+            let request = client.request(Method::POST, "/v1/admin/prices").json(&body);
+            let price: Value = send(request).await?.json().await?;
+            eprintln!(
+                "{} costs {} fen a picture from {}",
+                args.source,
+                args.unit_fen,
+                price["effective_from"].as_str().unwrap_or("?")
+            );
         }
     }
     Ok(())

@@ -8,6 +8,7 @@ mod credentials;
 mod illustrate;
 mod plan;
 mod sse;
+mod subscription;
 mod users;
 
 use clap::{Parser, Subcommand};
@@ -52,7 +53,13 @@ enum Command {
     Users(users::UsersCommand),
     /// Your plan, today's pictures and quota, and the month's bill.
     Usage(client::ServerArgs),
-    /// The finance export and corrections of bills (admins).
+    /// Every plan and the prices per picture.
+    Plans(client::ServerArgs),
+    /// Your subscription: show it, or cancel its renewal.
+    #[command(subcommand)]
+    Subscription(subscription::SubscriptionCommand),
+    /// The finance export and corrections of bills (admins); plans and prices
+    /// (superadmins).
     #[command(subcommand)]
     Billing(billing::BillingCommand),
     /// Replay the usage events and compare them with the bills (admins).
@@ -76,6 +83,8 @@ fn main() -> anyhow::Result<()> {
         Command::Whoami(server) => runtime()?.block_on(users::whoami(server)),
         Command::Users(command) => runtime()?.block_on(users::users(command)),
         Command::Usage(args) => runtime()?.block_on(billing::usage(args)),
+        Command::Plans(args) => runtime()?.block_on(subscription::plans(args)),
+        Command::Subscription(command) => runtime()?.block_on(subscription::subscription(command)),
         Command::Billing(command) => runtime()?.block_on(billing::billing(command)),
         Command::Audit(command) => runtime()?.block_on(audit::audit(command)),
     }

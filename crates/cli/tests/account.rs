@@ -33,8 +33,9 @@ fn mi(server: &LocalServer, config: &Path, args: &[&str], stdin: &str) -> anyhow
     Ok(output)
 }
 
-/// Registers an account and follows the verification link from the mail sink.
-async fn verified_account(server: &LocalServer, email: &str) -> anyhow::Result<()> {
+/// Registers an account and follows the verification link from the mail sink; returns
+/// its id.
+async fn verified_account(server: &LocalServer, email: &str) -> anyhow::Result<String> {
     let http = reqwest::Client::new();
     let body = json!({ "email": email, "password": PASSWORD });
     let registered = http
@@ -47,6 +48,7 @@ async fn verified_account(server: &LocalServer, email: &str) -> anyhow::Result<(
         "register: {}",
         registered.status()
     );
+    let account: Value = registered.json().await?;
 
     let mut token = None;
     for entry in std::fs::read_dir(&server.config.accounts.mail_dir)? {
@@ -62,6 +64,18 @@ async fn verified_account(server: &LocalServer, email: &str) -> anyhow::Result<(
         .send()
         .await?;
     anyhow::ensure!(verified.status() == 200, "verify: {}", verified.status());
+    Ok(account["id"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Puts an account on a plan, as the bootstrap superadmin.
+async fn put_on_plan(server: &LocalServer, id: &str, plan: &str) -> anyhow::Result<()> {
+    let changed = reqwest::Client::new()
+        .patch(format!("{}/v1/admin/users/{id}", server.base))
+        .bearer_auth(&server.key)
+        .json(&json!({ "plan": plan }))
+        .send()
+        .await?;
+    anyhow::ensure!(changed.status() == 200, "plan: {}", changed.status());
     Ok(())
 }
 
@@ -83,7 +97,7 @@ async fn mi_logs_in_and_manages_keys() -> anyhow::Result<()> {
     .await?;
     let config = std::env::temp_dir().join(format!("mi-config-{}", std::process::id()));
     let email = format!("cli-{}@example.org", std::process::id());
-    verified_account(&server, &email).await?;
+    let id = verified_account(&server, &email).await?;
 
     mi(
         &server,
@@ -104,6 +118,23 @@ async fn mi_logs_in_and_manages_keys() -> anyhow::Result<()> {
         assert_eq!(mode & 0o077, 0, "the stored session is readable by others");
     }
 
+    // API keys come with the pro plan, which is a subscription.
+    let refused = Command::new(env!("CARGO_BIN_EXE_mi"))
+        .args(["keys", "create", "early", "--scope", "read"])
+        .env("MI_SERVER", &server.base)
+        .env("MI_CONFIG_DIR", &config)
+        .env_remove("MI_API_KEY")
+        .output()?;
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("does not include API access"), "{message}");
+    put_on_plan(&server, &id, "pro").await?;
+    let shown = String::from_utf8(mi(&server, &config, &["subscription", "show"], "")?.stdout)?;
+    assert!(
+        shown.contains("plan     pro") && shown.contains("99.00 yuan a month"),
+        "{shown}"
+    );
+
     let created = mi(
         &server,
         &config,
@@ -115,17 +146,24 @@ async fn mi_logs_in_and_manages_keys() -> anyhow::Result<()> {
     assert_eq!(me_status(&server, &key).await?, 200);
 
     let listed = String::from_utf8(mi(&server, &config, &["keys", "list"], "")?.stdout)?;
-    let id = &key[3..19];
+    let key_id = &key[3..19];
     assert!(
-        listed.contains(id) && listed.contains("laptop") && listed.contains("active"),
+        listed.contains(key_id) && listed.contains("laptop") && listed.contains("active"),
         "{listed}"
     );
     assert!(!listed.contains(&key[20..]), "the list shows a secret");
 
-    mi(&server, &config, &["keys", "revoke", id], "")?;
+    mi(&server, &config, &["keys", "revoke", key_id], "")?;
     assert_eq!(me_status(&server, &key).await?, 401);
     let listed = String::from_utf8(mi(&server, &config, &["keys", "list"], "")?.stdout)?;
     assert!(listed.contains("revoked"), "{listed}");
+
+    let cancelled = mi(&server, &config, &["subscription", "cancel"], "")?;
+    let shown = String::from_utf8(cancelled.stdout)?;
+    assert!(
+        shown.contains("ends     at the end of the period"),
+        "{shown}"
+    );
 
     mi(&server, &config, &["logout"], "")?;
     assert!(!config.join("credentials.json").exists());

@@ -1,4 +1,4 @@
-//! `mi billing correct`, `mi billing export` and `mi usage` against a real server.
+//! `mi billing correct|export|plan|price`, `mi plans` and `mi usage` against a real server.
 
 use std::process::{Command, Output};
 
@@ -94,5 +94,65 @@ async fn a_correction_made_with_mi_shows_in_the_export_mi_writes() {
     let usage = mi(&server, &["usage"]).expect("usage");
     let text = String::from_utf8_lossy(&usage.stdout);
     assert!(text.contains("limit unlimited"), "{text}");
+    server.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_superadmin_changes_plans_and_prices_with_mi() {
+    let server = LocalServer::start(Components {
+        api: true,
+        ..Default::default()
+    })
+    .await
+    .expect("server");
+
+    let price = ["billing", "price", "--source", "flux", "--unit-fen", "0.8"];
+    let from = ["--from", "2030-01-01T00:00:00+08:00"];
+    let args: Vec<&str> = price.iter().chain(&from).copied().collect();
+    let said = mi(&server, &args).expect("price");
+    let said = String::from_utf8_lossy(&said.stderr);
+    assert!(said.contains("from 2029-12-31T16:00:00Z"), "{said}");
+
+    let plan = [
+        "billing",
+        "plan",
+        "team",
+        "--name",
+        "Team",
+        "--monthly-price-fen",
+        "5000",
+        "--daily-limit",
+        "50",
+        "--sources",
+        "card,mermaid",
+        "--api-access",
+    ];
+    mi(&server, &plan).expect("plan");
+
+    let listed = mi(&server, &["plans"]).expect("plans");
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains("team"), "{listed}");
+    assert!(
+        listed.contains("50.00") && listed.contains("card,mermaid"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("flux") && listed.contains("0.800  2029-12-31T16:00:00Z"),
+        "{listed}"
+    );
+
+    let refused = Command::new(env!("CARGO_BIN_EXE_mi"))
+        .args(["billing", "price", "--source", "flux", "--unit-fen", "1"])
+        .args(["--from", "2020-01-01T00:00:00Z"])
+        .env("MI_SERVER", &server.base)
+        .env("MI_API_KEY", &server.key)
+        .output()
+        .expect("price in the past");
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("cannot take effect in the past"),
+        "{message}"
+    );
     server.cleanup().await;
 }

@@ -77,7 +77,14 @@ impl App {
         let usage = JetStreamStore::new(js.clone(), &ns, StoreConfig::default())
             .await
             .context("opening the usage event store")?;
-        let billing = Billing::new(usage, config.calendar);
+        let price_list = JetStreamStore::new(js.clone(), &ns, StoreConfig::default())
+            .await
+            .context("opening the price list's event store")?;
+        let subscriptions = JetStreamStore::new(js.clone(), &ns, StoreConfig::default())
+            .await
+            .context("opening the subscriptions' event store")?;
+        let billing = Billing::new(usage, price_list, subscriptions, config.calendar);
+        billing.refresh().await.context("reading the price list")?;
         let log = EventLog::new(js.clone(), &ns)
             .await
             .context("opening the event log")?;

@@ -52,6 +52,11 @@ pub struct Config {
     pub max_article_bytes: usize,
     /// `ILLUSTRATOR_TIME_ZONE`: the zone whose midnight starts a quota day (Asia/Shanghai).
     pub calendar: illustrator_billing::Calendar,
+    /// `ILLUSTRATOR_SCHEDULER_SECONDS`: how often the projector looks for subscriptions to
+    /// renew, end or remind (60).
+    pub scheduler_interval: std::time::Duration,
+    /// `ILLUSTRATOR_REMINDER_HOURS`: how long before a renewal its reminder goes out (72).
+    pub reminder_lead: chrono::Duration,
     /// `ILLUSTRATOR_WORKER_CONCURRENCY`: jobs one worker process works on at once (128).
     /// Most of them wait on provider APIs; offline drawing is limited to one per core.
     pub worker_concurrency: usize,
@@ -110,6 +115,15 @@ fn calendar() -> anyhow::Result<illustrator_billing::Calendar> {
         .with_context(|| format!("ILLUSTRATOR_TIME_ZONE {name:?} is not an IANA time zone"))
 }
 
+/// A positive number of seconds, fractions allowed.
+fn seconds(name: &str, default: f64) -> anyhow::Result<std::time::Duration> {
+    let value: f64 = parsed(name, default)?;
+    std::time::Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .with_context(|| format!("{name} must be a positive number of seconds"))
+}
+
 impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
         let worker_render = var("ILLUSTRATOR_WORKER_RENDER").unwrap_or_else(|| "offline".into());
@@ -136,6 +150,8 @@ impl Config {
                 .transpose()?,
             bootstrap_key: var("ILLUSTRATOR_BOOTSTRAP_KEY").map(Secret::new),
             calendar: calendar()?,
+            scheduler_interval: seconds("ILLUSTRATOR_SCHEDULER_SECONDS", 60.0)?,
+            reminder_lead: chrono::Duration::hours(parsed("ILLUSTRATOR_REMINDER_HOURS", 72)?),
             max_article_bytes: parsed("ILLUSTRATOR_MAX_ARTICLE_BYTES", 10 * 1024 * 1024)?,
             worker_concurrency: parsed("ILLUSTRATOR_WORKER_CONCURRENCY", 128)?,
             noop_render,

@@ -7,6 +7,8 @@ use illustrator_accounts::AccountError;
 use serde_json::json;
 
 use crate::accounts::AccountsError;
+use crate::billing::BillingError;
+use illustrator_billing::{PriceListError, SubscriptionError};
 
 /// What the API answers when a request cannot be served.
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +150,37 @@ impl From<AccountsError> for ApiError {
             AccountsError::OAuth(_) => ApiError::bad("oauth_failed", message),
             AccountsError::Mail(_) | AccountsError::Store { .. } => ApiError::Unavailable(message),
             AccountsError::Internal(_) => ApiError::Internal(message),
+        }
+    }
+}
+
+impl From<BillingError<PriceListError>> for ApiError {
+    fn from(error: BillingError<PriceListError>) -> ApiError {
+        let message = error.to_string();
+        match error {
+            BillingError::Refused(PriceListError::InvalidPlan(_)) => {
+                ApiError::bad("invalid_plan", message)
+            }
+            BillingError::Refused(PriceListError::PastPrice { .. }) => {
+                ApiError::bad("price_in_the_past", message)
+            }
+            BillingError::Refused(PriceListError::NegativePrice) => {
+                ApiError::bad("invalid_amount", message)
+            }
+            BillingError::Conflict => ApiError::Conflict(message),
+            BillingError::Store(_) => ApiError::Unavailable(message),
+        }
+    }
+}
+
+impl From<BillingError<SubscriptionError>> for ApiError {
+    fn from(error: BillingError<SubscriptionError>) -> ApiError {
+        let message = error.to_string();
+        match error {
+            BillingError::Refused(SubscriptionError::NotSubscribed) | BillingError::Conflict => {
+                ApiError::Conflict(message)
+            }
+            BillingError::Store(_) => ApiError::Unavailable(message),
         }
     }
 }

@@ -7,7 +7,11 @@ use tokio::sync::watch;
 
 use crate::api;
 use crate::app::App;
-use crate::projector::{self, AccountsProjection, DocumentsProjection, UsageProjection};
+use crate::billing;
+use crate::projector::{
+    self, AccountsProjection, DocumentsProjection, SubscriptionEffects, SubscriptionsProjection,
+    UsageProjection,
+};
 use crate::push::Hub;
 use crate::worker;
 
@@ -67,8 +71,21 @@ pub async fn start(
             AccountsProjection,
             stop.clone(),
         ));
-        tasks.spawn(projector::supervise(app, UsageProjection, stop));
+        tasks.spawn(projector::supervise(
+            app.clone(),
+            UsageProjection,
+            stop.clone(),
+        ));
+        tasks.spawn(projector::supervise(
+            app.clone(),
+            SubscriptionsProjection,
+            stop.clone(),
+        ));
+        let effects = SubscriptionEffects { app: app.clone() };
+        tasks.spawn(projector::supervise(app.clone(), effects, stop.clone()));
+        tasks.spawn(billing::scheduler::run(app, stop));
     }
+    tasks.spawn(billing::prices::follow(app.clone(), stop.clone()));
 
     if components.worker {
         let (a, s) = (app.clone(), stop.clone());

@@ -57,10 +57,20 @@ impl Mailer {
 
     /// Sends the mail that carries `link` (which holds the one-time token).
     pub async fn send(&self, kind: MailKind, to: &str, link: &str) -> Result<(), AccountsError> {
+        let (subject, text) = wording(kind, link);
+        self.send_text(to, subject, &text).await
+    }
+
+    /// Sends a plain text mail.
+    pub async fn send_text(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+    ) -> Result<(), AccountsError> {
         let to: Mailbox = to
             .parse()
             .map_err(|_| AccountsError::Invalid("not a deliverable address".into()))?;
-        let (subject, text) = wording(kind, link);
         let from = match self {
             Mailer::Smtp { from, .. } | Mailer::Files { from, .. } => from.clone(),
         };

@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
 use illustrator_accounts::{AccountCommand, AccountId, Permission, Role};
+use illustrator_billing::CommandContext;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -10,6 +11,7 @@ use super::auth::{Allowed, ManageUsers};
 use super::{ApiJson, RequestContext};
 use crate::accounts::command::{self, Actor};
 use crate::app::App;
+use crate::billing::subscriptions;
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize)]
@@ -117,16 +119,11 @@ pub async fn change(
         })?),
         None => None,
     };
+    let catalogue = app.billing.catalogue();
     if let Some(plan) = change.plan.as_deref()
-        && app.billing.catalogue.plan(plan).is_none()
+        && catalogue.plan(plan).is_none()
     {
-        let known: Vec<&str> = app
-            .billing
-            .catalogue
-            .plans
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect();
+        let known: Vec<&str> = catalogue.plans.iter().map(|p| p.id.as_str()).collect();
         return Err(ApiError::bad(
             "invalid_plan",
             format!("plan must be one of {}", known.join(", ")),
@@ -156,6 +153,16 @@ pub async fn change(
         .await?;
     }
     if let Some(plan) = change.plan {
+        // The subscription first: were the process to stop between the two, the
+        // subscription's own event puts the account on its plan (`SubscriptionEffects`).
+        let context = CommandContext {
+            actor: principal.id.clone(),
+            correlation_id: ctx.correlation_id.clone(),
+            at: app.billing.clock.now(),
+        };
+        subscriptions::follow_plan(&app, &id.to_string(), &plan, context)
+            .await
+            .map_err(|e| ApiError::Unavailable(e.to_string()))?;
         account = command::execute(store, id, &actor, move |c| {
             AccountCommand::ChangePlan(c, plan.clone())
         })

@@ -52,10 +52,16 @@ pub async fn authenticate(headers: &HeaderMap, app: &App) -> Result<Principal, A
     };
     let bootstrap = app.config.bootstrap_key.as_ref().map(|k| k.expose());
 
-    app.accounts
+    let principal = app
+        .accounts
         .authenticate(&credential, bootstrap)
         .await?
-        .ok_or(ApiError::Unauthorized)
+        .ok_or(ApiError::Unauthorized)?;
+
+    if matches!(principal.credential, Credential::ApiKey(_)) {
+        crate::billing::quota::check_api_access(app, &principal)?;
+    }
+    Ok(principal)
 }
 
 /// One row of the permission table, as a type a handler names.
@@ -81,6 +87,8 @@ needs! {
     ManageKeys => ManageKeys,
     ManageUsers => ManageUsers,
     ManageRoles => ManageRoles,
+    ManageSubscription => ManageSubscription,
+    ManagePrices => ManagePrices,
 }
 
 /// A principal that holds permission `N`: 401 without a credential, 403 without the role

@@ -151,8 +151,8 @@ pub async fn submit(
     let unlimited = app.billing.unlimited(&principal);
     if !unlimited {
         let plan = app.billing.plan(&principal.plan);
-        quota::check_source(plan, source)?;
-        options.available = quota::allowed(plan, options.available);
+        quota::check_source(&plan, source)?;
+        options.available = quota::allowed(&plan, options.available);
     }
     let batch = request.batch.unwrap_or(1);
 

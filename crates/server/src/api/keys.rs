@@ -38,6 +38,8 @@ pub async fn create(
     ctx: RequestContext,
     ApiJson(request): ApiJson<CreateKey>,
 ) -> Result<Response, ApiError> {
+    crate::billing::quota::check_api_access(&app, &principal)?;
+
     let mut scopes = Vec::new();
     for name in &request.scopes {
         let scope = Scope::parse(name).ok_or_else(|| {

@@ -11,6 +11,7 @@ mod keys;
 mod oauth;
 mod ops;
 mod page;
+mod plans;
 mod preview;
 mod read_model;
 mod session;
@@ -25,7 +26,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 use axum::{Extension, Router};
 use tokio::sync::watch;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -105,6 +106,10 @@ fn account_routes() -> Router<App> {
         .route("/v1/admin/billing/export", get(usage::export))
         .route("/v1/admin/billing/corrections", post(usage::correct))
         .route("/v1/admin/plans", get(usage::plans))
+        .route("/v1/admin/plans/{id}", put(plans::define))
+        .route("/v1/admin/prices", post(plans::schedule))
+        .route("/v1/plans", get(plans::list))
+        .route("/v1/me/subscription", get(plans::me).delete(plans::cancel))
         .route("/v1/admin/audit/events", get(audit::events))
 }
 

@@ -299,5 +299,5 @@ pub async fn plans(
     State(app): State<App>,
     _principal: Allowed<ManageUsers>,
 ) -> axum::Json<Catalogue> {
-    axum::Json(app.billing.catalogue.clone())
+    axum::Json((*app.billing.catalogue()).clone())
 }

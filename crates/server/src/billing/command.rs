@@ -1,12 +1,13 @@
-//! The command path of the Usage aggregate: load, decide, append with the expected
-//! sequence, and decide again on the newer state when another writer got there first.
+//! The command path of the billing aggregates (usage, price list, subscriptions): load,
+//! decide, append with the expected sequence, and decide again on the newer state when
+//! another writer got there first.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
-use illustrator_billing::{Usage, UsageCommand, UsageError};
+use illustrator_billing::UsageError;
 use illustrator_eventstore::JetStreamStore;
 use rand::Rng;
 
@@ -15,22 +16,27 @@ use rand::Rng;
 const ATTEMPTS: usize = 48;
 
 #[derive(Debug, thiserror::Error)]
-pub enum BillingError {
+pub enum BillingError<E: std::error::Error = UsageError> {
     #[error(transparent)]
-    Refused(UsageError),
+    Refused(E),
     #[error("the usage record kept changing under the command")]
     Conflict,
     #[error("event store: {0}")]
     Store(String),
 }
 
-/// Runs one command on one user's month and returns the events it committed.
-pub async fn execute(
-    store: &JetStreamStore<Usage>,
+/// Runs one command on one aggregate (a user's month, the price list, a subscription) and
+/// returns the events it committed.
+pub async fn execute<A>(
+    store: &JetStreamStore<A>,
     aggregate_id: &str,
-    command: UsageCommand,
+    command: A::Command,
     metadata: HashMap<String, String>,
-) -> Result<Vec<EventEnvelope<Usage>>, BillingError> {
+) -> Result<Vec<EventEnvelope<A>>, BillingError<A::Error>>
+where
+    A: Aggregate<Services = ()>,
+    A::Command: Clone,
+{
     for attempt in 0..ATTEMPTS {
         let mut context = store
             .load_aggregate(aggregate_id)
@@ -57,11 +63,11 @@ pub async fn execute(
     Err(BillingError::Conflict)
 }
 
-/// Loads one user's month as it stands.
-pub async fn load(
-    store: &JetStreamStore<Usage>,
+/// Loads one aggregate as it stands.
+pub async fn load<A: Aggregate + Clone>(
+    store: &JetStreamStore<A>,
     aggregate_id: &str,
-) -> Result<Usage, BillingError> {
+) -> Result<A, BillingError<A::Error>> {
     let mut context = store
         .load_aggregate(aggregate_id)
         .await
@@ -77,7 +83,7 @@ async fn back_off(attempt: usize) {
     tokio::time::sleep(Duration::from_millis(millis)).await;
 }
 
-fn store_error(error: AggregateError<UsageError>) -> BillingError {
+fn store_error<E: std::error::Error>(error: AggregateError<E>) -> BillingError<E> {
     match error {
         AggregateError::UserError(refused) => BillingError::Refused(refused),
         AggregateError::AggregateConflict => BillingError::Conflict,

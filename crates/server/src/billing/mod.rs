@@ -1,18 +1,23 @@
-//! The edge of billing: the Usage aggregate's store, the plans and prices, the quota day's
-//! calendar and clock; reservations on submission, settlement by the workers, the finance
-//! export and the auditors' replay.
+//! The edge of billing: the stores of the Usage, PriceList and Subscription aggregates, the
+//! price list every replica keeps in memory, the quota day's calendar and clock;
+//! reservations on submission, settlement by the workers, subscriptions and their
+//! scheduler, the finance export and the auditors' replay.
 
 mod clock;
 mod command;
 pub mod export;
+pub mod prices;
 pub mod quota;
+pub mod scheduler;
 pub mod settle;
+pub mod subscriptions;
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 use illustrator_accounts::Role;
-use illustrator_billing::{Calendar, Catalogue, Plan, Usage};
+use illustrator_billing::{Calendar, Catalogue, Plan, PriceList, Subscription, Usage};
 use illustrator_eventstore::JetStreamStore;
 
 pub use clock::Clock;
@@ -22,27 +27,58 @@ use crate::accounts::Principal;
 
 pub struct Billing {
     pub usage: JetStreamStore<Usage>,
-    pub catalogue: Catalogue,
+    pub price_list: JetStreamStore<PriceList>,
+    pub subscriptions: JetStreamStore<Subscription>,
+    /// The price list as last read from its events; `prices::follow` keeps it current.
+    catalogue: RwLock<Arc<Catalogue>>,
     pub calendar: Calendar,
     pub clock: Clock,
 }
 
 impl Billing {
-    pub fn new(usage: JetStreamStore<Usage>, calendar: Calendar) -> Billing {
+    pub fn new(
+        usage: JetStreamStore<Usage>,
+        price_list: JetStreamStore<PriceList>,
+        subscriptions: JetStreamStore<Subscription>,
+        calendar: Calendar,
+    ) -> Billing {
         Billing {
             usage,
-            catalogue: Catalogue::seed(),
+            price_list,
+            subscriptions,
+            catalogue: RwLock::new(Arc::new(Catalogue::seed())),
             calendar,
             clock: Clock::default(),
         }
     }
 
+    /// Every plan and price, as this process last read them.
+    pub fn catalogue(&self) -> Arc<Catalogue> {
+        match self.catalogue.read() {
+            Ok(current) => Arc::clone(&current),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    fn set_catalogue(&self, catalogue: Catalogue) {
+        let mut current = match self.catalogue.write() {
+            Ok(current) => current,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if **current != catalogue {
+            *current = Arc::new(catalogue);
+        }
+    }
+
     /// The plan of an account, or the default plan when its name is not in the list.
-    pub fn plan(&self, id: &str) -> &Plan {
-        self.catalogue
+    pub fn plan(&self, id: &str) -> Plan {
+        let catalogue = self.catalogue();
+        catalogue
             .plan(id)
-            .or_else(|| self.catalogue.plan(illustrator_billing::DEFAULT_PLAN))
-            .unwrap_or(&self.catalogue.plans[0])
+            .or_else(|| catalogue.plan(illustrator_billing::DEFAULT_PLAN))
+            .or_else(|| catalogue.plans.first())
+            .cloned()
+            .unwrap_or_else(|| Catalogue::seed().plans.swap_remove(0))
     }
 
     /// Whether a caller's pictures skip the quota: superadmins and unlimited plans. Their

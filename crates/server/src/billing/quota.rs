@@ -41,6 +41,32 @@ pub fn check_source(plan: &Plan, request: SourceRequest) -> Result<(), ApiError>
     })
 }
 
+/// Refuses API keys to a plain user whose plan has no API access; staff keep theirs, and
+/// sessions (the page, `mi` after login) work on every plan.
+pub fn check_api_access(app: &App, principal: &Principal) -> Result<(), ApiError> {
+    let plan = app.billing.plan(&principal.plan);
+    if plan.api_access || principal.role != illustrator_accounts::Role::User {
+        return Ok(());
+    }
+
+    let with_access: Vec<String> = app
+        .billing
+        .catalogue()
+        .plans
+        .iter()
+        .filter(|p| p.api_access)
+        .map(|p| p.name.clone())
+        .collect();
+    Err(ApiError::Denied {
+        code: "plan_without_api_access",
+        message: format!(
+            "the {} plan does not include API access; API keys work on the {} plans",
+            plan.name,
+            with_access.join(" and ")
+        ),
+    })
+}
+
 /// The sources `auto` and the fallbacks may use: those available and in the plan.
 pub fn allowed(plan: &Plan, available: Vec<Source>) -> Vec<Source> {
     available.into_iter().filter(|&s| plan.allows(s)).collect()
@@ -55,7 +81,7 @@ pub fn jobs(
     generation: u32,
     at: DateTime<Utc>,
 ) -> Vec<ReservedJob> {
-    let catalogue = &app.billing.catalogue;
+    let catalogue = app.billing.catalogue();
 
     let mut jobs = Vec::with_capacity(placements.len() * batch as usize);
     for placement in placements {
@@ -115,7 +141,7 @@ pub async fn reserve(
             aggregate_id,
             job_ids,
         })),
-        Err(BillingError::Refused(refused)) => Err(refusal(app, plan, refused, at)),
+        Err(BillingError::Refused(refused)) => Err(refusal(app, &plan, refused, at)),
         Err(BillingError::Conflict) => Err(ApiError::Conflict(
             "too many submissions at once for this account; try again".into(),
         )),

@@ -61,7 +61,7 @@ pub async fn settle(app: &App, job: JobOwner<'_>, outcome: Settlement) -> Result
                 account,
                 job_id: job.job_id.to_owned(),
                 source,
-                unit: billing.catalogue.price(source, at),
+                unit: billing.catalogue().price(source, at),
             };
             UsageCommand::Record(ctx, record)
         }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod documents;
+mod subscriptions;
 mod usage;
 
 use std::time::Duration;
@@ -21,6 +22,7 @@ use crate::metrics;
 
 pub use accounts::AccountsProjection;
 pub use documents::DocumentsProjection;
+pub use subscriptions::{SubscriptionEffects, SubscriptionsProjection};
 pub use usage::UsageProjection;
 
 /// Commits applied in one transaction at most, when the stream has that many ready.
@@ -46,7 +48,9 @@ pub enum ProjectorError {
         expected: u64,
         found: u64,
     },
-    #[error("unknown projection {0}; known: documents, accounts, usage")]
+    #[error("mail: {0}")]
+    Mail(String),
+    #[error("unknown projection {0}; known: documents, accounts, usage, subscriptions")]
     Unknown(String),
 }
 
@@ -198,6 +202,7 @@ pub async fn rebuild(app: &App, name: &str) -> Result<u64, ProjectorError> {
         DocumentsProjection::NAME => rebuild_one(app, &DocumentsProjection).await,
         AccountsProjection::NAME => rebuild_one(app, &AccountsProjection).await,
         UsageProjection::NAME => rebuild_one(app, &UsageProjection).await,
+        SubscriptionsProjection::NAME => rebuild_one(app, &SubscriptionsProjection).await,
         other => Err(ProjectorError::Unknown(other.to_owned())),
     }
 }

@@ -217,7 +217,7 @@ async fn concurrent_registrations_of_one_address_make_one_account() -> anyhow::R
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_accounts_read_model_lists_users_and_rebuilds_to_the_same_rows() -> anyhow::Result<()> {
     let server = support::start().await?;
-    let user = support::user(&server, "list").await?;
+    let user = support::pro_user(&server, "list").await?;
     support::key(&server.base, &user.session, &["read"]).await?;
 
     let path = format!("/v1/admin/users?q={}", &user.email[..10]);

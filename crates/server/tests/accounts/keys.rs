@@ -15,7 +15,7 @@ const WITHIN: Duration = Duration::from_secs(5);
 async fn a_key_is_listed_without_its_secret_and_holds_only_its_scopes() -> anyhow::Result<()> {
     let server = support::start().await?;
     let base = &server.base;
-    let user = support::user(&server, "keys").await?;
+    let user = support::pro_user(&server, "keys").await?;
 
     let (id, key) = support::key(base, &user.session, &["read"]).await?;
     assert!(key.starts_with(&format!("mi_{id}_")), "recognisable prefix");
@@ -118,7 +118,7 @@ async fn revocations_and_disabled_users_reach_every_replica_within_five_seconds(
             ..Default::default()
         })
         .await?;
-    let user = support::user(&server, "revoke").await?;
+    let user = support::pro_user(&server, "revoke").await?;
     let (id, key) = support::key(&b.base, &user.session, &["read", "admin"]).await?;
 
     for base in [&server.base, &b.base, &c.base] {

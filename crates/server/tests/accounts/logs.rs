@@ -13,7 +13,8 @@ async fn no_secret_reaches_the_logs() -> anyhow::Result<()> {
     let mail_dir = server.config.accounts.mail_dir.clone();
 
     let email = support::email("secretive");
-    support::register(&server, &email).await?;
+    let id = support::register(&server, &email).await?;
+    support::subscribe(&server, &id, "pro").await?;
     let verify_token = mailed_token(&mail_dir, &email, "Confirm your address").await?;
     post(
         base,

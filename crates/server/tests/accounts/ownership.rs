@@ -44,7 +44,7 @@ async fn users_see_only_their_own_documents_and_admins_see_all() -> anyhow::Resu
     let server = support::start().await?;
     let base = &server.base;
     let owner = support::user(&server, "owner").await?;
-    let other = support::user(&server, "other").await?;
+    let other = support::pro_user(&server, "other").await?;
     let admin = support::user(&server, "admin").await?;
     support::promote(&server, &admin, "admin").await?;
     let (_, other_key) = support::key(base, &other.session, &["read", "illustrate"]).await?;

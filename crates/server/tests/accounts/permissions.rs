@@ -31,7 +31,7 @@ fn row(method: Method, path: String, body: Option<Value>, expect: [u16; 5]) -> R
 async fn every_route_answers_every_role_as_the_table_says() -> anyhow::Result<()> {
     let server = support::start().await?;
     let base = &server.base;
-    let user = support::user(&server, "matrix-user").await?;
+    let user = support::pro_user(&server, "matrix-user").await?;
     let admin = support::user(&server, "matrix-admin").await?;
     support::promote(&server, &admin, "admin").await?;
     let target = support::user(&server, "matrix-target").await?;
@@ -43,6 +43,10 @@ async fn every_route_answers_every_role_as_the_table_says() -> anyhow::Result<()
     let correction = json!({
         "user_id": target.id, "source": "card", "pictures": 0, "amount_fen": "0",
         "reason": "matrix",
+    });
+    let plan = json!({
+        "name": "Matrix", "monthly_price_fen": 0, "daily_limit": 5, "sources": ["card"],
+        "api_access": false,
     });
     let rows = vec![
         row(
@@ -170,6 +174,38 @@ async fn every_route_answers_every_role_as_the_table_says() -> anyhow::Result<()
             "/v1/admin/billing/corrections".into(),
             Some(correction),
             [401, 403, 201, 201, 403],
+        ),
+        row(
+            Method::GET,
+            "/v1/plans".into(),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/v1/me/subscription".into(),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        row(
+            Method::PUT,
+            "/v1/admin/plans/matrix".into(),
+            Some(plan),
+            [401, 403, 403, 200, 403],
+        ),
+        row(
+            Method::POST,
+            "/v1/admin/prices".into(),
+            Some(json!({ "source": "flux", "unit_fen": "1" })),
+            [401, 403, 403, 201, 403],
+        ),
+        // Only the pro user has a subscription to cancel; the others are refused for that
+        // (409), not for a permission.
+        row(
+            Method::DELETE,
+            "/v1/me/subscription".into(),
+            None,
+            [401, 200, 409, 409, 403],
         ),
         row(
             Method::PATCH,

@@ -211,6 +211,29 @@ pub async fn promote(server: &LocalServer, user: &User, role: &str) -> anyhow::R
     Ok(())
 }
 
+/// Puts the account `id` on `plan`, as the bootstrap superadmin.
+pub async fn subscribe(server: &LocalServer, id: &str, plan: &str) -> anyhow::Result<()> {
+    let response = http()
+        .patch(format!("{}/v1/admin/users/{id}", server.base))
+        .bearer_auth(&server.key)
+        .json(&json!({ "plan": plan }))
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status() == StatusCode::OK,
+        "subscribe: {}",
+        response.status()
+    );
+    Ok(())
+}
+
+/// A user on the pro plan, whose API keys work.
+pub async fn pro_user(server: &LocalServer, name: &str) -> anyhow::Result<User> {
+    let user = user(server, name).await?;
+    subscribe(server, &user.id, "pro").await?;
+    Ok(user)
+}
+
 /// Issues a key with `scopes` through `credential`; returns (id, key).
 pub async fn key(
     base: &str,

@@ -4,13 +4,15 @@
 use serde_json::json;
 
 use crate::support;
-use crate::usage::{NO_WORKERS, morning, server, set_plan, submit};
+use crate::usage::{NO_WORKERS, morning, server, submit};
 
 #[tokio::test]
 async fn the_monthly_budget_admits_up_to_its_last_fen_and_refuses_past_it() {
     let server = server(NO_WORKERS, morning()).await.expect("server");
     let user = support::user(&server, "budget").await.expect("user");
-    set_plan(&server, &user.id, "pro").await.expect("plan");
+    support::subscribe(&server, &user.id, "pro")
+        .await
+        .expect("plan");
     let session = support::session(&server.base, &user.email)
         .await
         .expect("session");

@@ -72,15 +72,3 @@ pub async fn usage(base: &str, credential: &str) -> anyhow::Result<Value> {
     anyhow::ensure!(response.status() == 200, "usage: {}", response.status());
     Ok(response.json().await?)
 }
-
-/// Moves a user to a plan, as the bootstrap superadmin.
-pub async fn set_plan(server: &LocalServer, user: &str, plan: &str) -> anyhow::Result<()> {
-    let response = support::http()
-        .patch(format!("{}/v1/admin/users/{user}", server.base))
-        .bearer_auth(&server.key)
-        .json(&json!({ "plan": plan }))
-        .send()
-        .await?;
-    anyhow::ensure!(response.status() == 200, "plan: {}", response.status());
-    Ok(())
-}

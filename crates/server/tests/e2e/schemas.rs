@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use illustrator_accounts::AccountEvent;
-use illustrator_billing::UsageEvent;
+use illustrator_billing::{PriceListEvent, SubscriptionEvent, UsageEvent};
 use illustrator_documents::DocumentEvent;
 use illustrator_server::api::ApiDoc;
 use serde_json::Value;
@@ -73,6 +73,22 @@ fn the_committed_event_schemas_match_the_rust_types() {
     let usage = serde_json::to_value(schemars::schema_for!(UsageEvent)).unwrap_or_default();
     assert_events(&usage, &UsageEvent::TYPES, "UsageEvent");
     assert_committed(&schemas_dir().join("events/usage.json"), &usage);
+
+    let prices = serde_json::to_value(schemars::schema_for!(PriceListEvent)).unwrap_or_default();
+    assert_events(&prices, &PriceListEvent::TYPES, "PriceListEvent");
+    assert_committed(&schemas_dir().join("events/price-list.json"), &prices);
+
+    let subscriptions =
+        serde_json::to_value(schemars::schema_for!(SubscriptionEvent)).unwrap_or_default();
+    assert_events(
+        &subscriptions,
+        &SubscriptionEvent::TYPES,
+        "SubscriptionEvent",
+    );
+    assert_committed(
+        &schemas_dir().join("events/subscription.json"),
+        &subscriptions,
+    );
 }
 
 #[test]
@@ -92,6 +108,8 @@ fn the_committed_command_schemas_match_the_rust_types() {
         ("CreateKey", "create-api-key"),
         ("UserChange", "change-user"),
         ("CorrectionRequest", "correct-usage"),
+        ("PlanRequest", "define-plan"),
+        ("PriceRequest", "schedule-price"),
     ] {
         let schema = &schemas[command];
         assert!(
