@@ -68,6 +68,30 @@ pub trait Projection: Send + Sync {
         commit: &'a Commit,
     ) -> impl Future<Output = Result<(), ProjectorError>> + Send + 'a;
 
+    /// Applies commits in stream order inside the caller's transaction. A projection that
+    /// can write a whole batch in a few statements overrides it: one statement per commit
+    /// costs a database round trip each, which caps a projector at a few thousand a second.
+    fn apply_all<'a>(
+        &'a self,
+        tx: &'a mut Transaction<'static, Postgres>,
+        commits: &'a [Commit],
+    ) -> impl Future<Output = Result<(), ProjectorError>> + Send + 'a {
+        async move {
+            for commit in commits {
+                let span = tracing::debug_span!("project", projection = Self::NAME,
+                    document_id = %commit.aggregate_id, stream_seq = commit.stream_seq,
+                    correlation_id = %commit.correlation_id());
+                let applied = async {
+                    self.apply(tx, commit).await?;
+                    tracing::debug!("commit applied");
+                    Ok::<_, ProjectorError>(())
+                };
+                applied.instrument(span).await?;
+            }
+            Ok(())
+        }
+    }
+
     /// Removes every row this projection wrote.
     fn clear<'a>(
         &'a self,
@@ -106,19 +130,10 @@ async fn apply_batch<P: Projection>(
     .fetch_one(&mut *tx)
     .await?;
 
-    let mut last = done as u64;
-    for commit in commits.iter().filter(|c| c.stream_seq > done as u64) {
-        let span = tracing::debug_span!("project", projection = P::NAME,
-            document_id = %commit.aggregate_id, stream_seq = commit.stream_seq,
-            correlation_id = %commit.correlation_id());
-        let applied = async {
-            projection.apply(&mut tx, commit).await?;
-            tracing::debug!("commit applied");
-            Ok::<_, ProjectorError>(())
-        };
-        applied.instrument(span).await?;
-        last = commit.stream_seq;
-    }
+    // The commits are in stream order: those another replica applied come first.
+    let fresh = &commits[commits.partition_point(|c| c.stream_seq <= done as u64)..];
+    projection.apply_all(&mut tx, fresh).await?;
+    let last = fresh.last().map_or(done as u64, |c| c.stream_seq);
 
     sqlx::query(
         "UPDATE projection_checkpoints SET stream_seq = $2, updated_at = now() \

@@ -28,8 +28,7 @@ where
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_superadmin_changes_prices_and_plans_and_every_replica_applies_them() -> anyhow::Result<()>
-{
+async fn prices_and_plans_change_as_events_that_every_replica_applies() -> anyhow::Result<()> {
     let server = server(NO_WORKERS, morning()).await?;
     let api = Components {
         api: true,
