@@ -198,6 +198,45 @@ export async function loadUsage() {
   meter.value = day.limit ? day.used + day.reserved : 0;
   meter.setAttribute("aria-label", t("usage.today"));
   body.replaceChildren(list, meter, paragraph(t("usage.resets", { time: resets }), "muted"));
+  await showSubscription(list);
+}
+
+/** A paid plan's period under the usage facts, with a way to stop its renewal. */
+async function showSubscription(list) {
+  let sub;
+  try {
+    sub = await call("GET", "/v1/me/subscription");
+  } catch {
+    // A server without subscriptions shows the usage alone.
+    return;
+  }
+  if (!sub.subscribed) return;
+
+  const when = new Date(sub.period_end).toLocaleDateString(lang() === "zh" ? "zh-CN" : "en");
+  const yuan = (sub.monthly_price_fen / 100).toFixed(2);
+  const term = document.createElement("dt");
+  term.textContent = t("usage.subscription");
+  const detail = document.createElement("dd");
+  detail.textContent = sub.renews
+    ? t("usage.renews", { date: when, price: yuan })
+    : t("usage.ends", { date: when });
+  list.append(term, detail);
+  if (!sub.renews) return;
+
+  const stop = document.createElement("button");
+  stop.type = "button";
+  stop.className = "quiet";
+  stop.textContent = t("usage.cancel");
+  stop.addEventListener("click", async () => {
+    try {
+      await call("DELETE", "/v1/me/subscription");
+      notify(() => t("usage.cancelled", { date: when }));
+      await loadUsage();
+    } catch (failure) {
+      complain(() => explain(failure));
+    }
+  });
+  detail.append(" ", stop);
 }
 
 function paragraph(text, className) {

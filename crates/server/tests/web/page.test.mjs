@@ -322,6 +322,14 @@ async function walk(context) {
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.className), "skip");
 
+  step("a subscriber sees the period and stops its renewal");
+  await apiAsBootstrap("PATCH", `/v1/admin/users/${me.id}`, { plan: "pro" });
+  await page.goto(base);
+  await page.locator("#usage-body", { hasText: "Renews on" }).waitFor();
+  await page.getByRole("button", { name: "Stop renewal", exact: true }).click();
+  await page.locator("#notice", { hasText: "does not renew" }).waitFor();
+  await page.locator("#usage-body", { hasText: "Ends on" }).waitFor();
+
   step("sign out");
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.locator("#view-auth").waitFor();
