@@ -5,6 +5,38 @@
 //! The server reads the clock, the account's plan and the stores, and hands the results in;
 //! nothing here reads a clock, a file or the network.
 
+/// Implements `cqrs_es::Aggregate` for a type of this crate whose inherent `decide` (a
+/// command to its events, or a refusal) and `evolve` (one event onto the state) hold all of
+/// its logic: the aggregates here differ in nothing else.
+macro_rules! aggregate {
+    ($aggregate:ty, $type:expr, $command:ty, $event:ty, $error:ty) => {
+        impl cqrs_es::Aggregate for $aggregate {
+            const TYPE: &'static str = $type;
+            type Command = $command;
+            type Event = $event;
+            type Error = $error;
+            type Services = ();
+
+            async fn handle(
+                &mut self,
+                command: Self::Command,
+                _services: &Self::Services,
+                sink: &cqrs_es::event_sink::EventSink<Self>,
+            ) -> Result<(), Self::Error> {
+                for event in self.decide(command)? {
+                    sink.write(event, self).await;
+                }
+                Ok(())
+            }
+
+            fn apply(&mut self, event: Self::Event) {
+                self.evolve(event);
+            }
+        }
+    };
+}
+pub(crate) use aggregate;
+
 mod calendar;
 mod commands;
 mod csv;

@@ -3,8 +3,7 @@
 //! computed with can be found again in the event stream.
 
 use chrono::{DateTime, Utc};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::DomainEvent;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -144,26 +143,17 @@ impl PriceList {
     }
 }
 
-impl Aggregate for PriceList {
-    const TYPE: &'static str = PRICE_LIST_TYPE;
-    type Command = PriceListCommand;
-    type Event = PriceListEvent;
-    type Error = PriceListError;
-    type Services = ();
+crate::aggregate!(
+    PriceList,
+    PRICE_LIST_TYPE,
+    PriceListCommand,
+    PriceListEvent,
+    PriceListError
+);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl PriceList {
+    /// Puts one event onto the state.
+    pub fn evolve(&mut self, event: PriceListEvent) {
         let catalogue = &mut self.catalogue;
         match event {
             PriceListEvent::PlanDefined { plan, .. } => {
@@ -207,7 +197,7 @@ mod tests {
         let events = list.decide(command)?;
         let count = events.len();
         for event in events {
-            list.apply(event);
+            list.evolve(event);
         }
         Ok(count)
     }

@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Months, Utc};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::DomainEvent;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -257,26 +256,17 @@ impl Subscription {
     }
 }
 
-impl Aggregate for Subscription {
-    const TYPE: &'static str = SUBSCRIPTION_TYPE;
-    type Command = SubscriptionCommand;
-    type Event = SubscriptionEvent;
-    type Error = SubscriptionError;
-    type Services = ();
+crate::aggregate!(
+    Subscription,
+    SUBSCRIPTION_TYPE,
+    SubscriptionCommand,
+    SubscriptionEvent,
+    SubscriptionError
+);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl Subscription {
+    /// Puts one event onto the state.
+    pub fn evolve(&mut self, event: SubscriptionEvent) {
         match event {
             SubscriptionEvent::SubscriptionStarted {
                 user,
@@ -339,7 +329,7 @@ mod tests {
         let events = sub.decide(command).expect("test step");
         let names = events.iter().map(|e| e.type_name()).collect();
         for event in events {
-            sub.apply(event);
+            sub.evolve(event);
         }
         names
     }

@@ -5,8 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use cqrs_es::Aggregate;
-use cqrs_es::event_sink::EventSink;
 use illustrator_analysis::Source;
 use serde::{Deserialize, Serialize};
 
@@ -185,26 +183,11 @@ fn command_is_empty(reserve: &Reserve) -> bool {
     reserve.jobs.is_empty()
 }
 
-impl Aggregate for Usage {
-    const TYPE: &'static str = AGGREGATE_TYPE;
-    type Command = UsageCommand;
-    type Event = UsageEvent;
-    type Error = UsageError;
-    type Services = ();
+crate::aggregate!(Usage, AGGREGATE_TYPE, UsageCommand, UsageEvent, UsageError);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl Usage {
+    /// Puts one event onto the state.
+    pub fn evolve(&mut self, event: UsageEvent) {
         if self.user.is_empty() {
             self.user = event.user().to_owned();
         }

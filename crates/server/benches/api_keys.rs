@@ -11,16 +11,12 @@ use illustrator_accounts::{AccountCommand, AccountId, Register, Role, Scope};
 use illustrator_server::accounts::command::{self, Actor};
 use illustrator_server::accounts::{keys, password};
 use illustrator_server::testing::LocalServer;
+use illustrator_server::testing::bench::{measure_on, percentile};
 use illustrator_server::{App, Components};
 
 const KEYS: usize = 100;
 const RATE: u64 = 1_000;
 const SECONDS: u64 = 10;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(index).copied().unwrap_or_default()
-}
 
 async fn issue_keys(server: &LocalServer) -> anyhow::Result<Vec<String>> {
     let accounts = &server.app.accounts;
@@ -105,27 +101,16 @@ async fn hash_cost() -> anyhow::Result<()> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    measure_on(Components::default(), async |server| {
+        let keys = issue_keys(server).await?;
+        let ttl = server.config.accounts.auth_cache_ttl;
+        measure(&server.app, &keys, &format!("cache {ttl:?}")).await?;
 
-    runtime.block_on(async {
-        let server = LocalServer::start(Components::default()).await?;
-        let result = async {
-            let keys = issue_keys(&server).await?;
-            let ttl = server.config.accounts.auth_cache_ttl;
-            measure(&server.app, &keys, &format!("cache {ttl:?}")).await?;
-
-            // A second process's worth of handles on the same streams, with the cache off.
-            let mut config = server.config.clone();
-            config.accounts.auth_cache_ttl = Duration::ZERO;
-            let uncached = App::connect(config).await?;
-            measure(&uncached, &keys, "no cache").await?;
-            hash_cost().await
-        }
-        .await;
-        server.cleanup().await;
-        result
+        // A second process's worth of handles on the same streams, with the cache off.
+        let mut config = server.config.clone();
+        config.accounts.auth_cache_ttl = Duration::ZERO;
+        let uncached = App::connect(config).await?;
+        measure(&uncached, &keys, "no cache").await?;
+        hash_cost().await
     })
 }

@@ -19,11 +19,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono::Utc;
-use illustrator_analysis::Source;
-use illustrator_billing::{Account, CommandContext, MilliFen, Record, UsageCommand};
 use illustrator_server::testing::LocalServer;
-use illustrator_server::{App, Components, billing};
+use illustrator_server::testing::bench::{bill_picture, measure_on, percentile};
+use illustrator_server::{App, Components};
 use sqlx::Connection;
 use tokio::sync::{Semaphore, watch};
 
@@ -41,11 +39,6 @@ fn setting(name: &str, default: u64) -> anyhow::Result<u64> {
     };
     anyhow::ensure!(value > 0, "{name} must be above 0");
     Ok(value)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(index).copied().unwrap_or_default()
 }
 
 fn ms(d: Duration) -> f64 {
@@ -68,30 +61,7 @@ struct Seen {
 
 /// Bills one picture of `user`, as a worker does when it has drawn one.
 async fn record(app: &App, user: usize, job: &str) -> anyhow::Result<Written> {
-    let at = Utc::now();
-    let billing = &app.billing;
-    let user = format!("lag-user-{user}");
-    let record = Record {
-        account: Account {
-            user: user.clone(),
-            plan: "pro".into(),
-            month: billing.calendar.month(at),
-            day: billing.calendar.day(at),
-        },
-        job_id: job.to_owned(),
-        source: Source::Zhipu,
-        unit: MilliFen(6_000),
-    };
-    let ctx = CommandContext {
-        actor: "worker".into(),
-        correlation_id: "lag-bench".into(),
-        at,
-    };
-
-    let id = billing.month_id(&user, at);
-    let meta = billing::metadata("worker", "lag-bench");
-    let command = UsageCommand::Record(ctx, record);
-    let events = billing::execute(&billing.usage, &id, command, meta).await?;
+    let events = bill_picture(app, &format!("lag-user-{user}"), job).await?;
     let committed = Instant::now();
     let last = events
         .last()
@@ -408,19 +378,9 @@ async fn measure(server: &LocalServer) -> anyhow::Result<()> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-
-    runtime.block_on(async {
-        let projector = Components {
-            projector: true,
-            ..Default::default()
-        };
-        let server = LocalServer::start(projector).await?;
-        let result = measure(&server).await;
-        server.cleanup().await;
-        result
-    })
+    let projector = Components {
+        projector: true,
+        ..Default::default()
+    };
+    measure_on(projector, async |server| measure(server).await)
 }

@@ -8,18 +8,13 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use illustrator_billing::{Account, CommandContext, MilliFen, Reserve, ReservedJob, UsageCommand};
-use illustrator_server::testing::LocalServer;
+use illustrator_server::testing::bench::{measure_on, percentile};
 use illustrator_server::{App, Components, billing};
 use tokio::sync::Mutex;
 
 const USERS: usize = 200;
 const RATE: u64 = 1_000;
 const SECONDS: u64 = 5;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(index).copied().unwrap_or_default()
-}
 
 /// One decision: reserve one picture of the dearest price for `user`.
 async fn decide(app: &App, user: usize, n: usize) -> anyhow::Result<()> {
@@ -99,15 +94,7 @@ async fn measure(app: &App) -> anyhow::Result<()> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-
-    runtime.block_on(async {
-        let server = LocalServer::start(Components::default()).await?;
-        let result = measure(&server.app).await;
-        server.cleanup().await;
-        result
+    measure_on(Components::default(), async |server| {
+        measure(&server.app).await
     })
 }

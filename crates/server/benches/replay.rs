@@ -9,12 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use illustrator_analysis::Source;
-use illustrator_billing::{
-    Account, CommandContext, MilliFen, Record, UsageCommand, bills, from_cloud_event,
-};
+use illustrator_billing::{bills, from_cloud_event};
 use illustrator_server::testing::LocalServer;
-use illustrator_server::{App, Components, billing};
+use illustrator_server::testing::bench::{bill_picture, measure_on};
+use illustrator_server::{App, Components};
 
 const USERS: usize = 300;
 const EVENTS: usize = 60_000;
@@ -22,29 +20,8 @@ const IN_FLIGHT: usize = 64;
 
 /// Bills one picture of `user`, as a worker does when it has drawn one.
 async fn record(app: &App, user: usize, n: usize) -> anyhow::Result<()> {
-    let at = Utc::now();
-    let billing = &app.billing;
     let user = format!("replay-user-{user}");
-    let record = Record {
-        account: Account {
-            user: user.clone(),
-            plan: "pro".into(),
-            month: billing.calendar.month(at),
-            day: billing.calendar.day(at),
-        },
-        job_id: format!("replay-job-{n}"),
-        source: Source::Zhipu,
-        unit: MilliFen(6_000),
-    };
-    let ctx = CommandContext {
-        actor: "worker".into(),
-        correlation_id: "replay-bench".into(),
-        at,
-    };
-
-    let id = billing.month_id(&user, at);
-    let meta = billing::metadata("worker", "replay-bench");
-    billing::execute(&billing.usage, &id, UsageCommand::Record(ctx, record), meta).await?;
+    bill_picture(app, &user, &format!("replay-job-{n}")).await?;
     Ok(())
 }
 
@@ -117,27 +94,16 @@ async fn replay(server: &LocalServer) -> anyhow::Result<()> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-
-    runtime.block_on(async {
-        let api = Components {
-            api: true,
-            ..Default::default()
-        };
-        let server = LocalServer::start(api).await?;
-        let result = async {
-            let filled = fill(&server.app).await?;
-            println!(
-                "wrote {EVENTS} usage events over {USERS} accounts in {:.1} s",
-                filled.as_secs_f64()
-            );
-            replay(&server).await
-        }
-        .await;
-        server.cleanup().await;
-        result
+    let api = Components {
+        api: true,
+        ..Default::default()
+    };
+    measure_on(api, async |server| {
+        let filled = fill(&server.app).await?;
+        println!(
+            "wrote {EVENTS} usage events over {USERS} accounts in {:.1} s",
+            filled.as_secs_f64()
+        );
+        replay(server).await
     })
 }

@@ -30,14 +30,7 @@ impl Projection for DocumentsProjection {
         super::check_contiguous(tx, "documents", id, commit).await?;
 
         for raw in &commit.events {
-            let event: DocumentEvent =
-                serde_json::from_value(raw.payload.clone()).map_err(|e| {
-                    ProjectorError::BadEvent {
-                        stream_seq: commit.stream_seq,
-                        event_type: raw.event_type.clone(),
-                        reason: e.to_string(),
-                    }
-                })?;
+            let event: DocumentEvent = super::decode(commit, raw)?;
             apply_event(tx, id, &event).await?;
         }
 

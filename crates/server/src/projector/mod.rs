@@ -12,7 +12,7 @@ mod usage;
 use std::time::Duration;
 
 use futures::StreamExt;
-use illustrator_eventstore::Commit;
+use illustrator_eventstore::{Commit, RawEvent};
 use sqlx::{PgPool, Postgres, Transaction};
 use tokio::sync::watch;
 use tracing::Instrument;
@@ -233,6 +233,18 @@ async fn rebuild_one<P: Projection>(app: &App, projection: &P) -> Result<u64, Pr
 
     let (_never, shutdown) = watch::channel(false);
     run(app, projection, Some(Duration::from_secs(1)), shutdown).await
+}
+
+/// One stored event of `commit` read as its aggregate's event type.
+fn decode<E: serde::de::DeserializeOwned>(
+    commit: &Commit,
+    raw: &RawEvent,
+) -> Result<E, ProjectorError> {
+    serde_json::from_value(raw.payload.clone()).map_err(|e| ProjectorError::BadEvent {
+        stream_seq: commit.stream_seq,
+        event_type: raw.event_type.clone(),
+        reason: e.to_string(),
+    })
 }
 
 /// Refuses a commit that does not follow the last one applied to the same aggregate, whose

@@ -26,13 +26,7 @@ fn events(commit: &Commit) -> Result<Vec<SubscriptionEvent>, ProjectorError> {
     commit
         .events
         .iter()
-        .map(|raw| {
-            serde_json::from_value(raw.payload.clone()).map_err(|e| ProjectorError::BadEvent {
-                stream_seq: commit.stream_seq,
-                event_type: raw.event_type.clone(),
-                reason: e.to_string(),
-            })
-        })
+        .map(|raw| super::decode(commit, raw))
         .collect()
 }
 

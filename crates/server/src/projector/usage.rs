@@ -47,14 +47,7 @@ impl Projection for UsageProjection {
             reached.insert(commit.aggregate_id.clone(), commit.last_sequence() as i64);
 
             for (position, raw) in commit.events.iter().enumerate() {
-                let event: UsageEvent =
-                    serde_json::from_value(raw.payload.clone()).map_err(|e| {
-                        ProjectorError::BadEvent {
-                            stream_seq: commit.stream_seq,
-                            event_type: raw.event_type.clone(),
-                            reason: e.to_string(),
-                        }
-                    })?;
+                let event: UsageEvent = super::decode(commit, raw)?;
                 match event {
                     UsageEvent::UsageRecorded { .. } => pictures.push(commit.stream_seq, event),
                     UsageEvent::UsageCorrected { .. } => {

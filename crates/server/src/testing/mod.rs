@@ -2,6 +2,7 @@
 //! namespace of streams and buckets and its own database, both removed by `cleanup`. The
 //! test suites of the server and of `mi` build on it.
 
+pub mod bench;
 mod providers;
 
 pub use providers::{Answer, FakeProviders, Seen};
