@@ -59,7 +59,7 @@ pub use plans::{Catalogue, DEFAULT_PLAN, Plan, Price};
 pub use price_list::{
     PRICE_LIST_ID, PRICE_LIST_TYPE, PriceList, PriceListCommand, PriceListError, PriceListEvent,
 };
-pub use replay::{Difference, bills, compare, from_cloud_event};
+pub use replay::{Difference, FeedError, FeedParser, bills, compare, from_cloud_event};
 pub use subscription::{
     SUBSCRIPTION_TYPE, Subscription, SubscriptionCommand, SubscriptionError, SubscriptionEvent,
     next_period_end,

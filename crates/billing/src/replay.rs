@@ -7,13 +7,78 @@ use crate::csv::{BillRow, render_csv};
 use crate::events::UsageEvent;
 use crate::money::MilliFen;
 
+/// The two fields of an audit feed line that the replay needs; the others are skipped
+/// while parsing.
+#[derive(serde::Deserialize)]
+struct CloudLine {
+    #[serde(rename = "type")]
+    kind: String,
+    data: serde_json::Value,
+}
+
 /// One line of the audit feed (a CloudEvent of type `illustrator.usage.<Event>.v<version>`
 /// whose data is the event's body) read back into the usage event it carries.
-pub fn from_cloud_event(line: &str) -> Result<UsageEvent, serde_json::Error> {
-    let cloud: serde_json::Value = serde_json::from_str(line)?;
-    let kind = cloud["type"].as_str().unwrap_or_default();
-    let name = kind.split('.').nth(2).unwrap_or_default();
-    serde_json::from_value(serde_json::json!({ name: cloud["data"] }))
+pub fn from_cloud_event(line: &[u8]) -> Result<UsageEvent, serde_json::Error> {
+    let cloud: CloudLine = serde_json::from_slice(line)?;
+    let name = cloud.kind.split('.').nth(2).unwrap_or_default().to_owned();
+
+    let mut tagged = serde_json::Map::with_capacity(1);
+    tagged.insert(name, cloud.data);
+    serde_json::from_value(serde_json::Value::Object(tagged))
+}
+
+/// A line of the audit feed that is not a usage event.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line} of the audit feed: {source}")]
+pub struct FeedError {
+    pub line: usize,
+    pub source: serde_json::Error,
+}
+
+/// Reads the usage events of an audit feed as its bytes arrive, so that parsing keeps pace
+/// with the download instead of starting after its end.
+#[derive(Default)]
+pub struct FeedParser {
+    pending: Vec<u8>,
+    lines: usize,
+    pub events: Vec<UsageEvent>,
+}
+
+impl FeedParser {
+    /// Takes the next bytes of the feed and reads every line they complete.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), FeedError> {
+        self.pending.extend_from_slice(chunk);
+
+        let mut start = 0;
+        while let Some(end) = self.pending[start..].iter().position(|&b| b == b'\n') {
+            let line = start..start + end;
+            start += end + 1;
+            self.read(line)?;
+        }
+        self.pending.drain(..start);
+        Ok(())
+    }
+
+    /// Reads a last line without its line end, and hands the events over.
+    pub fn finish(mut self) -> Result<Vec<UsageEvent>, FeedError> {
+        let rest = 0..self.pending.len();
+        self.read(rest)?;
+        Ok(self.events)
+    }
+
+    fn read(&mut self, line: std::ops::Range<usize>) -> Result<(), FeedError> {
+        let bytes = &self.pending[line];
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        self.lines += 1;
+        let event = from_cloud_event(bytes).map_err(|source| FeedError {
+            line: self.lines,
+            source,
+        })?;
+        self.events.push(event);
+        Ok(())
+    }
 }
 
 /// Every month's bill rows, as the events say. A job billed twice counts once, as the
@@ -126,7 +191,7 @@ pub fn compare(month: &str, rows: &[BillRow], export: &str) -> Vec<Difference> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Difference, bills, compare};
+    use super::{Difference, FeedParser, bills, compare};
     use crate::events::{EventMeta, UsageEvent};
     use crate::money::MilliFen;
 
@@ -159,5 +224,29 @@ mod tests {
         let differences = compare("2026-12", rows, &changed);
         assert_eq!(differences.len(), 2);
         assert!(matches!(&differences[0], Difference::Missing(l) if l.ends_with(",1.00,")));
+    }
+
+    #[test]
+    fn a_feed_split_anywhere_reads_the_same_events() {
+        let line = |job: &str| {
+            let event = serde_json::to_value(recorded(job)).expect("test step");
+            let data = &event["UsageRecorded"];
+            format!(
+                "{{\"type\":\"illustrator.usage.UsageRecorded.v1\",\"id\":\"x\",\"data\":{data}}}\n"
+            )
+        };
+        let feed = format!("{}{}\n{}", line("j1"), line("j2"), line("j3").trim_end());
+
+        for cut in [1, 7, 50, feed.len() - 3] {
+            let mut parser = FeedParser::default();
+            parser.push(&feed.as_bytes()[..cut]).expect("test step");
+            parser.push(&feed.as_bytes()[cut..]).expect("test step");
+            let events = parser.finish().expect("test step");
+            assert_eq!(events, [recorded("j1"), recorded("j2"), recorded("j3")]);
+        }
+
+        let mut parser = FeedParser::default();
+        let broken = parser.push(b"{\"type\":\"illustrator.usage.UsageRecorded.v1\"}\n");
+        assert_eq!(broken.map_err(|e| e.line).err(), Some(1));
     }
 }

@@ -4,7 +4,7 @@
 use anyhow::{Context, bail};
 use chrono::{Duration, NaiveDate};
 use clap::{Args, Subcommand};
-use illustrator_billing::{Difference, bills, compare, from_cloud_event, parse_month};
+use illustrator_billing::{Difference, FeedParser, bills, compare, parse_month};
 use reqwest::Method;
 
 use crate::client::{Client, ServerArgs, send};
@@ -40,17 +40,12 @@ pub async fn audit(command: AuditCommand) -> anyhow::Result<()> {
     let since = (first - Duration::days(1)).format("%Y-%m-%dT00:00:00Z");
     let until = (next_month(last) + Duration::days(1)).format("%Y-%m-%dT00:00:00Z");
     let path = format!("/v1/admin/audit/events?from={since}&to={until}");
-    let feed = send(client.request(Method::GET, &path))
-        .await?
-        .text()
-        .await?;
-
-    let mut events = Vec::new();
-    for (number, line) in feed.lines().filter(|line| !line.is_empty()).enumerate() {
-        let event = from_cloud_event(line)
-            .with_context(|| format!("reading event {} of the audit feed", number + 1))?;
-        events.push(event);
+    let mut feed = send(client.request(Method::GET, &path)).await?;
+    let mut parser = FeedParser::default();
+    while let Some(chunk) = feed.chunk().await.context("reading the audit feed")? {
+        parser.push(&chunk)?;
     }
+    let events = parser.finish()?;
     let months = bills(&events);
 
     let mut month = first;

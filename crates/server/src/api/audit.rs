@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use illustrator_eventstore::Commit;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::auth::{Allowed, ManageUsers};
 use crate::app::App;
@@ -20,6 +19,9 @@ use crate::error::ApiError;
 /// How long the feed waits for a further usage commit before it decides it has read them
 /// all: the stream's last commit may belong to another aggregate.
 const QUIET: Duration = Duration::from_millis(500);
+
+/// Commits written in one chunk of the answer at most.
+const CHUNK: usize = 256;
 
 #[derive(Debug, Deserialize)]
 pub struct RangeQuery {
@@ -46,24 +48,34 @@ pub async fn events(
 
     let from = range.from.unwrap_or(DateTime::<Utc>::MIN_UTC);
     let to = range.to.unwrap_or(DateTime::<Utc>::MAX_UTC);
+    // Commits that are ready go out together: a chunk per commit would cost the client and
+    // the server a frame each.
+    let batches = Box::pin(commits.ready_chunks(CHUNK));
     let lines = futures::stream::unfold(
-        (Box::pin(commits), last == 0),
-        move |(mut commits, done)| async move {
+        (batches, last == 0),
+        move |(mut batches, done)| async move {
             if done {
                 return None;
             }
-            let next = tokio::time::timeout(QUIET, commits.next()).await;
-            let Ok(Some(item)) = next else {
+            let next = tokio::time::timeout(QUIET, batches.next()).await;
+            let Ok(Some(batch)) = next else {
                 return None;
             };
-            let (bytes, done) = match item {
-                Ok(commit) => (lines_of(&commit, from, to), commit.stream_seq >= last),
-                Err(error) => {
-                    tracing::error!(error = %error, "unreadable usage commit in the audit feed");
-                    (Bytes::new(), false)
+
+            let (mut out, mut done) = (Vec::new(), false);
+            for item in batch {
+                match item {
+                    Ok(commit) if !done => {
+                        write_lines(&mut out, &commit, from, to);
+                        done = commit.stream_seq >= last;
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        tracing::error!(error = %error, "unreadable usage commit in the audit feed");
+                    }
                 }
-            };
-            Some((Ok::<_, std::io::Error>(bytes), (commits, done)))
+            }
+            Some((Ok::<_, std::io::Error>(Bytes::from(out)), (batches, done)))
         },
     );
 
@@ -74,37 +86,49 @@ pub async fn events(
         .into_response())
 }
 
-/// The commit's events inside the range, each as a CloudEvent on its own line.
-fn lines_of(commit: &Commit, from: DateTime<Utc>, to: DateTime<Utc>) -> Bytes {
-    let mut out = Vec::new();
+/// One line of the feed, borrowing the event's body rather than copying it.
+#[derive(serde::Serialize)]
+struct CloudEvent<'a> {
+    specversion: &'static str,
+    id: String,
+    source: String,
+    #[serde(rename = "type")]
+    kind: String,
+    time: DateTime<Utc>,
+    subject: &'a serde_json::Value,
+    datacontenttype: &'static str,
+    streamsequence: u64,
+    data: &'a serde_json::Value,
+}
 
+/// Writes the commit's events inside the range, each as a CloudEvent on its own line.
+fn write_lines(out: &mut Vec<u8>, commit: &Commit, from: DateTime<Utc>, to: DateTime<Utc>) {
     for event in &commit.events {
-        let at = event
-            .payload
-            .pointer(&format!("/{}/meta/at", event.event_type));
-        let time = at
-            .and_then(|at| at.as_str())
+        let data = &event.payload[&event.event_type];
+        let time = data["meta"]["at"]
+            .as_str()
             .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
             .map_or(commit.time, |at| at.with_timezone(&Utc));
         if time < from || time >= to {
             continue;
         }
 
-        let data = &event.payload[&event.event_type];
-        let cloud = json!({
-            "specversion": "1.0",
-            "id": format!("{}-{}", commit.aggregate_id, event.sequence),
-            "source": format!("/usage/{}", commit.aggregate_id),
-            "type": format!("illustrator.usage.{}.v{}", event.event_type, event.event_version),
-            "time": time,
-            "subject": data["user"],
-            "datacontenttype": "application/json",
-            "streamsequence": commit.stream_seq,
-            "data": data,
-        });
-        if serde_json::to_writer(&mut out, &cloud).is_ok() {
+        let cloud = CloudEvent {
+            specversion: "1.0",
+            id: format!("{}-{}", commit.aggregate_id, event.sequence),
+            source: format!("/usage/{}", commit.aggregate_id),
+            kind: format!(
+                "illustrator.usage.{}.v{}",
+                event.event_type, event.event_version
+            ),
+            time,
+            subject: &data["user"],
+            datacontenttype: "application/json",
+            streamsequence: commit.stream_seq,
+            data,
+        };
+        if serde_json::to_writer(&mut *out, &cloud).is_ok() {
             out.push(b'\n');
         }
     }
-    Bytes::from(out)
 }
