@@ -50,12 +50,16 @@ pub enum UsersCommand {
         #[command(flatten)]
         server: ServerArgs,
     },
-    /// Change an account's role (superadmins only) or disable and enable it.
+    /// Change an account's role (superadmins only), disable and enable it, or move it to a
+    /// plan (a paid plan starts a subscription).
     Change {
         id: String,
         /// user, admin or superadmin.
         #[arg(long)]
         role: Option<String>,
+        /// A plan of `mi plans`, e.g. pro.
+        #[arg(long)]
+        plan: Option<String>,
         #[arg(long, conflicts_with = "enable")]
         disable: bool,
         #[arg(long)]
@@ -190,6 +194,7 @@ pub async fn users(command: UsersCommand) -> anyhow::Result<()> {
         UsersCommand::Change {
             id,
             role,
+            plan,
             disable,
             enable,
             server,
@@ -201,8 +206,11 @@ pub async fn users(command: UsersCommand) -> anyhow::Result<()> {
             if disable || enable {
                 change.insert("disabled".into(), json!(disable));
             }
+            if let Some(plan) = plan {
+                change.insert("plan".into(), json!(plan));
+            }
             if change.is_empty() {
-                bail!("nothing to change: give --role, --disable or --enable");
+                bail!("nothing to change: give --role, --plan, --disable or --enable");
             }
 
             let client = Client::new(&server)?;
@@ -214,9 +222,10 @@ pub async fn users(command: UsersCommand) -> anyhow::Result<()> {
                 .json()
                 .await?;
             eprintln!(
-                "{}: role {}, {}",
+                "{}: role {}, plan {}, {}",
                 user["email"].as_str().unwrap_or(&id),
                 user["role"].as_str().unwrap_or("?"),
+                user["plan"].as_str().unwrap_or("?"),
                 if user["disabled"] == json!(true) {
                     "disabled"
                 } else {

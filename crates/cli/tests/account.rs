@@ -67,18 +67,6 @@ async fn verified_account(server: &LocalServer, email: &str) -> anyhow::Result<S
     Ok(account["id"].as_str().unwrap_or_default().to_owned())
 }
 
-/// Puts an account on a plan, as the bootstrap superadmin.
-async fn put_on_plan(server: &LocalServer, id: &str, plan: &str) -> anyhow::Result<()> {
-    let changed = reqwest::Client::new()
-        .patch(format!("{}/v1/admin/users/{id}", server.base))
-        .bearer_auth(&server.key)
-        .json(&json!({ "plan": plan }))
-        .send()
-        .await?;
-    anyhow::ensure!(changed.status() == 200, "plan: {}", changed.status());
-    Ok(())
-}
-
 async fn me_status(server: &LocalServer, credential: &str) -> anyhow::Result<u16> {
     let response = reqwest::Client::new()
         .get(format!("{}/v1/me", server.base))
@@ -128,7 +116,18 @@ async fn mi_logs_in_and_manages_keys() -> anyhow::Result<()> {
     assert!(!refused.status.success());
     let message = String::from_utf8_lossy(&refused.stderr);
     assert!(message.contains("does not include API access"), "{message}");
-    put_on_plan(&server, &id, "pro").await?;
+    let admin = std::env::temp_dir().join(format!("mi-admin-{}", std::process::id()));
+    let changed = Command::new(env!("CARGO_BIN_EXE_mi"))
+        .args(["users", "change", &id, "--plan", "pro"])
+        .env("MI_SERVER", &server.base)
+        .env("MI_CONFIG_DIR", &admin)
+        .env("MI_API_KEY", &server.key)
+        .output()?;
+    let said = String::from_utf8_lossy(&changed.stderr);
+    assert!(
+        changed.status.success() && said.contains("plan pro"),
+        "{said}"
+    );
     let shown = String::from_utf8(mi(&server, &config, &["subscription", "show"], "")?.stdout)?;
     assert!(
         shown.contains("plan     pro") && shown.contains("99.00 yuan a month"),
