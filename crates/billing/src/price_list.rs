@@ -61,7 +61,9 @@ pub enum PriceListCommand {
 pub enum PriceListError {
     #[error("invalid plan: {0}")]
     InvalidPlan(String),
-    #[error("a price cannot take effect in the past ({effective_from}, now {now})")]
+    #[error("a price cannot take effect in the past ({}, now {})",
+        .effective_from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        .now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))]
     PastPrice {
         effective_from: DateTime<Utc>,
         now: DateTime<Utc>,

@@ -26,7 +26,8 @@ pub enum BillingCommand {
     },
     /// Credit or amend a user's bill with a reason (admins).
     Correct(CorrectArgs),
-    /// Add or replace a plan as a whole (superadmins).
+    /// Add or replace a plan as a whole (superadmins): what is not given takes its default
+    /// (no daily limit, the price as budget, no API access), not the plan's old value.
     Plan(PlanArgs),
     /// Schedule a price per picture of a source from a moment on (superadmins).
     Price(PriceArgs),
@@ -44,7 +45,8 @@ pub struct PlanArgs {
     /// Pictures a day; unlimited when absent.
     #[arg(long)]
     daily_limit: Option<u32>,
-    /// What a month's pictures may cost at most, in fen ("29.00"); unlimited when absent.
+    /// What a month's pictures may cost at most, in fen (9900 is 99 yuan), or "unlimited";
+    /// the monthly price when absent.
     #[arg(long)]
     monthly_budget_fen: Option<String>,
     /// The sources included, comma-separated (mermaid,chart,card,unsplash,...).
@@ -151,6 +153,13 @@ pub async fn billing(command: BillingCommand) -> anyhow::Result<()> {
             eprintln!("plan {} saved", args.id);
         }
         BillingCommand::Price(args) => {
+            if let Some(from) = &args.from {
+                chrono::DateTime::parse_from_rfc3339(from).with_context(|| {
+                    format!(
+                        "--from {from:?} is not an RFC 3339 time like 2027-01-01T00:00:00+08:00"
+                    )
+                })?;
+            }
             let client = Client::new(&args.server)?;
             let body = json!({
                 "source": args.source,

@@ -4,6 +4,8 @@ use clap::Subcommand;
 use reqwest::Method;
 use serde_json::Value;
 
+use illustrator_billing::MilliFen;
+
 use crate::client::{Client, ServerArgs, send};
 
 #[derive(Subcommand)]
@@ -23,15 +25,17 @@ pub async fn plans(server: ServerArgs) -> anyhow::Result<()> {
         .json()
         .await?;
 
-    println!(
-        "{:<12} {:>9} {:>9}  {:<4} sources",
-        "plan", "yuan/mo", "per day", "api"
-    );
+    let header = ["plan", "yuan/mo", "per day", "budget fen", "api"];
+    let [plan, month, day, budget, api] = header;
+    println!("{plan:<12} {month:>9} {day:>9} {budget:>12}  {api:<4} sources");
     for plan in list["plans"].as_array().into_iter().flatten() {
         let fen = plan["monthly_price_fen"].as_i64().unwrap_or(0);
         let daily = plan["daily_limit"]
             .as_u64()
             .map_or("unlimited".to_owned(), |d| d.to_string());
+        let budget = plan["monthly_budget"]
+            .as_i64()
+            .map_or("unlimited".to_owned(), |milli| MilliFen(milli).fen_string());
         let api = if plan["api_access"] == true {
             "yes"
         } else {
@@ -44,11 +48,9 @@ pub async fn plans(server: ServerArgs) -> anyhow::Result<()> {
             .filter_map(Value::as_str)
             .collect();
         println!(
-            "{:<12} {:>9} {:>9}  {:<4} {}",
+            "{:<12} {:>9} {daily:>9} {budget:>12}  {api:<4} {}",
             plan["id"].as_str().unwrap_or("?"),
             format!("{}.{:02}", fen / 100, fen % 100),
-            daily,
-            api,
             sources.join(",")
         );
     }
@@ -59,7 +61,7 @@ pub async fn plans(server: ServerArgs) -> anyhow::Result<()> {
         println!(
             "{:<10} {:>12}  {}",
             price["source"].as_str().unwrap_or("?"),
-            format!("{}.{:03}", milli / 1000, milli % 1000),
+            MilliFen(milli).fen_string(),
             price["effective_from"].as_str().unwrap_or("?"),
         );
     }
@@ -90,10 +92,13 @@ pub async fn subscription(command: SubscriptionCommand) -> anyhow::Result<()> {
     );
     println!("price    {}.{:02} yuan a month", fen / 100, fen % 100);
     if view["renews"] == true {
-        println!(
-            "renews   at the end of the period; reminder at {}",
-            view["reminder_at"].as_str().unwrap_or("?")
-        );
+        let reminder = view["reminder_at"].as_str().unwrap_or("?");
+        let sent = if view["reminder_sent"] == true {
+            "sent"
+        } else {
+            "due"
+        };
+        println!("renews   at the end of the period; reminder {sent} at {reminder}");
     } else {
         println!("ends     at the end of the period; the account then moves to the free plan");
     }

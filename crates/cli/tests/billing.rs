@@ -137,7 +137,7 @@ async fn a_superadmin_changes_plans_and_prices_with_mi() {
         "{listed}"
     );
     assert!(
-        listed.contains("flux") && listed.contains("0.800  2029-12-31T16:00:00Z"),
+        listed.contains("flux") && listed.contains("0.80  2029-12-31T16:00:00Z"),
         "{listed}"
     );
 

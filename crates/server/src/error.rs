@@ -18,11 +18,19 @@ pub enum ApiError {
     BadRequest { code: &'static str, message: String },
     #[error("an API key or a session is required")]
     Unauthorized,
+    /// A credential was presented but is not one: unknown, revoked, expired or of a
+    /// disabled account.
+    #[error("the API key or session is unknown, revoked or expired")]
+    UnknownCredential,
     /// A login with a wrong email or password.
     #[error("{0}")]
     InvalidCredentials(String),
     #[error("not allowed")]
     Forbidden,
+    /// The caller lacks a permission of the table: its role or its credential's scope.
+    #[error("not allowed: this needs the {} permission (role {} or above, scope {})",
+        .0.name(), .0.role().as_str(), .0.scope().as_str())]
+    Missing(illustrator_accounts::Permission),
     /// Not allowed for a reason the client can act on (`disabled`, `email_unverified`).
     #[error("{message}")]
     Denied { code: &'static str, message: String },
@@ -60,9 +68,11 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Unauthorized | ApiError::UnknownCredential => {
+                (StatusCode::UNAUTHORIZED, "unauthorized")
+            }
             ApiError::InvalidCredentials(_) => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
-            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Forbidden | ApiError::Missing(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::Denied { code, .. } => (StatusCode::FORBIDDEN, code),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),

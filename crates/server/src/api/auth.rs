@@ -56,7 +56,7 @@ pub async fn authenticate(headers: &HeaderMap, app: &App) -> Result<Principal, A
         .accounts
         .authenticate(&credential, bootstrap)
         .await?
-        .ok_or(ApiError::Unauthorized)?;
+        .ok_or(ApiError::UnknownCredential)?;
 
     if matches!(principal.credential, Credential::ApiKey(_)) {
         crate::billing::quota::check_api_access(app, &principal)?;
@@ -113,7 +113,7 @@ impl<N: Need> FromRequestParts<App> for Allowed<N> {
         let principal = authenticate(&parts.headers, app).await?;
 
         if !principal.allows(N::PERMISSION) {
-            return Err(ApiError::Forbidden);
+            return Err(ApiError::Missing(N::PERMISSION));
         }
         Ok(Allowed {
             principal,

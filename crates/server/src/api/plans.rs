@@ -29,9 +29,25 @@ fn context(
     }
 }
 
-/// Every plan, and every price per picture with the moment it takes or took effect.
+/// A source by name, or a refusal that lists the names.
+pub fn known_source(name: &str) -> Result<Source, ApiError> {
+    Source::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
+        ApiError::bad(
+            "unknown_source",
+            format!(
+                "unknown source {name:?}; the sources are {}",
+                names.join(", ")
+            ),
+        )
+    })
+}
+
+/// Every plan, and every price per picture with the moment it takes or took effect; open
+/// to everyone, like a price page. Money in it is integer milli-fen, except
+/// `monthly_price_fen`.
 #[utoipa::path(get, path = "/v1/plans", responses((status = 200)))]
-pub async fn list(State(app): State<App>, _principal: Allowed<Read>) -> axum::Json<Catalogue> {
+pub async fn list(State(app): State<App>) -> axum::Json<Catalogue> {
     axum::Json((*app.billing.catalogue()).clone())
 }
 
@@ -44,8 +60,8 @@ pub struct PlanRequest {
     pub monthly_price_fen: i64,
     /// Pictures a day; absent is unlimited.
     pub daily_limit: Option<u32>,
-    /// What the pictures of a month may cost at most, in fen ("29.00"); absent is
-    /// unlimited.
+    /// What the pictures of a month may cost at most, in fen ("9900" is 99 yuan), or
+    /// "unlimited"; the monthly price when absent, as in the first price list.
     pub monthly_budget_fen: Option<String>,
     /// The sources the plan includes (`mermaid`, `unsplash`, `dalle`, ...).
     pub sources: Vec<String>,
@@ -67,19 +83,17 @@ pub async fn define(
     let sources = request
         .sources
         .iter()
-        .map(|name| {
-            Source::parse(name)
-                .ok_or_else(|| ApiError::bad("unknown_source", format!("unknown source {name}")))
-        })
+        .map(|name| known_source(name))
         .collect::<Result<Vec<_>, _>>()?;
     let monthly_budget = match request.monthly_budget_fen.as_deref() {
+        Some("unlimited") => None,
         Some(text) => Some(MilliFen::parse_fen(text).ok_or_else(|| {
             ApiError::bad(
                 "invalid_amount",
                 "monthly_budget_fen is fen with at most three decimals",
             )
         })?),
-        None => None,
+        None => Some(MilliFen::from_fen(request.monthly_price_fen)),
     };
 
     let plan = Plan {
@@ -119,8 +133,7 @@ pub async fn schedule(
     ctx: RequestContext,
     ApiJson(request): ApiJson<PriceRequest>,
 ) -> Result<Response, ApiError> {
-    let source = Source::parse(&request.source)
-        .ok_or_else(|| ApiError::bad("unknown_source", "unknown source"))?;
+    let source = known_source(&request.source)?;
     let unit = MilliFen::parse_fen(&request.unit_fen).ok_or_else(|| {
         ApiError::bad(
             "invalid_amount",
@@ -153,6 +166,8 @@ pub struct SubscriptionView {
     pub renews: bool,
     /// When the renewal reminder goes out, or went out.
     pub reminder_at: Option<DateTime<Utc>>,
+    /// Whether the reminder of this period's renewal has gone out.
+    pub reminder_sent: bool,
 }
 
 async fn view(app: &App, user: &str, plan: &str) -> Result<SubscriptionView, ApiError> {
@@ -170,6 +185,7 @@ async fn view(app: &App, user: &str, plan: &str) -> Result<SubscriptionView, Api
         reminder_at: end
             .filter(|_| subscription.renews)
             .map(|end| crate::billing::scheduler::reminder_at(app, end)),
+        reminder_sent: end.is_some() && subscription.reminded_for == end,
     })
 }
 

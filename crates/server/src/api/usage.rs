@@ -5,7 +5,6 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use illustrator_analysis::Source;
 use illustrator_billing::{
     Account, Catalogue, CommandContext, Correct, MilliFen, UsageCommand, UsageError, parse_month,
 };
@@ -211,8 +210,7 @@ pub async fn correct(
 ) -> Result<Response, ApiError> {
     let billing = &app.billing;
     let now = billing.clock.now();
-    let source = Source::parse(&request.source)
-        .ok_or_else(|| ApiError::bad("unknown_source", "unknown source"))?;
+    let source = super::plans::known_source(&request.source)?;
     let amount = MilliFen::parse_fen(&request.amount_fen).ok_or_else(|| {
         ApiError::bad(
             "invalid_amount",

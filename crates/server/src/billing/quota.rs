@@ -154,19 +154,28 @@ fn refusal(app: &App, plan: &Plan, refused: UsageError, at: DateTime<Utc>) -> Ap
     let day = calendar.day(at);
 
     let (reason, resets_at, what) = match &refused {
-        UsageError::DailyLimit { limit, .. } => (
+        UsageError::DailyLimit {
+            limit, used, asked, ..
+        } => (
             QuotaReason::DailyImages,
             calendar.day_end(day),
             format!(
-                "the daily limit of {limit} pictures of the {} plan",
+                "the daily limit of {limit} pictures of the {} plan is used up for {day} \
+                 ({used} used, {asked} asked)",
                 plan.name
             ),
         ),
-        UsageError::MonthlyBudget { budget, .. } => (
+        UsageError::MonthlyBudget {
+            budget,
+            month,
+            committed,
+            asked,
+        } => (
             QuotaReason::Budget,
             calendar.month_end(day),
             format!(
-                "the monthly budget of {budget} fen of the {} plan",
+                "the monthly budget of {budget} fen of the {} plan is used up for {month} \
+                 ({committed} fen committed, {asked} fen asked)",
                 plan.name
             ),
         ),
@@ -177,7 +186,7 @@ fn refusal(app: &App, plan: &Plan, refused: UsageError, at: DateTime<Utc>) -> Ap
     let retry_after = (resets_at - at).num_seconds().max(1) as u64;
     let resets = resets_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     ApiError::QuotaExceeded {
-        message: format!("{what} is used up ({refused}); it resets at {resets}"),
+        message: format!("{what}; it resets at {resets}"),
         retry_after,
     }
 }

@@ -242,7 +242,7 @@ impl SubscriptionEffects {
             "Your {plan_name} subscription to Markdown Illustrator renews on {} for {} yuan.\n\n\
              Nothing needs doing to keep it. To let it end with the paid period instead, run\n\
              `mi subscription cancel` or ask an administrator before then.\n",
-            local.format("%Y-%m-%d %H:%M %Z"),
+            local.format("%Y-%m-%d %H:%M (UTC%:z)"),
             yuan(price_fen),
         );
         let sent = app

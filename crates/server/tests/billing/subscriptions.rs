@@ -102,6 +102,8 @@ async fn a_subscription_is_reminded_once_renewed_after_a_restart_and_ends_when_c
             .fetch_one(&server.app.db)
             .await?;
     assert_eq!(rows, 1);
+    let view = subscription(&server.base, &user.session).await?;
+    assert_eq!(view["reminder_sent"], true, "{view}");
 
     // Every process stops; the renewal falls due while they are down.
     replica.stop().await;
