@@ -75,6 +75,10 @@ pub(crate) struct Block {
     pub pictures: u32,
     /// Text of a list's top-level items.
     pub items: Vec<String>,
+    /// A fenced code block inside it (in a list item) is never closed and runs to the
+    /// block's end: a blank line written after the block would continue that item and
+    /// land in the code, so nothing may be inserted right after it.
+    pub open_fence_at_end: bool,
     pub table: Option<TableData>,
 }
 
@@ -145,13 +149,31 @@ fn gaps(src: &[u8], body: usize, blocks: &[Block]) -> Vec<Option<usize>> {
                 _ if only_blank_lines(&src[body..first.line_start]) => Some(first.line_start),
                 _ => Some(body),
             },
-            (Some(prev), Some(next)) => (prev.line_end <= next.line_start).then_some(prev.line_end),
+            (Some(prev), Some(next)) => (prev.line_end <= next.line_start
+                && !prev.open_fence_at_end
+                && !opened_by_definition(src, body, next))
+            .then_some(prev.line_end),
             (Some(last), None) => closed_at_end(src, last).then_some(last.line_end),
         };
         out.push(offset);
     }
 
     out
+}
+
+/// Whether a link reference definition sits on the line right before a paragraph: it
+/// opened that paragraph (definitions are cut out of it), so a picture between them would
+/// leave the rest to start a block of its own, which can be another kind of block.
+fn opened_by_definition(src: &[u8], body: usize, next: &Block) -> bool {
+    if next.kind != Kind::Paragraph || next.line_start <= body {
+        return false;
+    }
+    let before = crate::lines::line_start_of(src, next.line_start - 1, body);
+    let line = &src[before..next.line_start];
+    let indent = line.iter().take_while(|&&b| b == b' ').count();
+    let rest = &line[indent..];
+
+    indent <= 3 && rest.first() == Some(&b'[') && rest.windows(2).any(|w| w == b"]:")
 }
 
 fn only_blank_lines(text: &[u8]) -> bool {
@@ -164,6 +186,6 @@ fn only_blank_lines(text: &[u8]) -> bool {
 fn closed_at_end(_src: &[u8], last: &Block) -> bool {
     match last.kind {
         Kind::Code { closed, .. } | Kind::Html { closed } => closed,
-        _ => true,
+        _ => !last.open_fence_at_end,
     }
 }

@@ -83,7 +83,7 @@ impl<'a> Walk<'a> {
                     ));
                 }
                 self.depth += 1;
-                self.start(&tag);
+                self.start(&tag, &range);
             }
             Event::End(tag) => {
                 self.depth = self.depth.saturating_sub(1);
@@ -110,7 +110,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn start(&mut self, tag: &Tag<'_>) {
+    fn start(&mut self, tag: &Tag<'_>, range: &Range<usize>) {
         let depth = self.depth;
         let Some(cur) = self.cur.as_mut() else { return };
 
@@ -127,6 +127,11 @@ impl<'a> Walk<'a> {
             Tag::Paragraph => cur.paragraph = 0,
             Tag::CodeBlock(kind) if depth > 1 => {
                 self.stats.code_blocks += 1;
+                // Blocks start in order, so the last nested fence decides: it reaches the
+                // end of the top-level block when nothing follows it there.
+                cur.block.open_fence_at_end = matches!(kind, CodeBlockKind::Fenced(_))
+                    && !fence_closed(self.src, range)
+                    && range.end >= cur.block.range.end;
                 if let CodeBlockKind::Fenced(info) = kind
                     && fence_lang(info) == "mermaid"
                 {
@@ -360,6 +365,7 @@ impl Current {
             pictures: 0,
             items: Vec::new(),
             table: None,
+            open_fence_at_end: false,
         };
 
         Current {

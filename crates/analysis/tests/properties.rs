@@ -109,3 +109,29 @@ proptest! {
         check("arbitrary", doc.as_bytes(), &plan, &fake_pictures(&plan, true));
     }
 }
+
+/// Inputs the generators once found breaking an invariant, kept so that they are checked on
+/// every run whatever the random seed.
+#[test]
+fn documents_that_once_broke_an_invariant_keep_them() {
+    // A list item's unclosed fence runs to the item's end; a blank line written after the
+    // list continued the item and landed in the code. A link reference definition opens
+    // the paragraph after it; a picture between them left `<img src=x>` to start an HTML
+    // block.
+    for doc in [
+        "* ~~~\n0",
+        "* ~~~\n",
+        "- a\n- ```\n\npara\n",
+        "1. x\n\n   ~~~\n0\n",
+        "- item\n-->\n\n[ref]: /url \"t\"\n<img src=x>",
+        "# T\n\n[a]: /b\n<span>x</span>\n",
+    ] {
+        let plan = plan_at_every_boundary(doc.as_bytes());
+        check(
+            "regression",
+            doc.as_bytes(),
+            &plan,
+            &fake_pictures(&plan, true),
+        );
+    }
+}
