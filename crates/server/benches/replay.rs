@@ -1,9 +1,9 @@
 //! The auditors' replay on the real NATS: 60,000 usage events (pictures billed to 300
 //! accounts) are written through the Usage aggregates, then read back as `mi audit replay`
 //! reads them: the CloudEvents NDJSON feed of GET /v1/admin/audit/events, each line parsed
-//! into its event as the feed arrives, and the month's bills recomputed. Prints the events per second of the
-//! whole replay and of its parts. Run it with `cargo bench -p illustrator-server --bench
-//! replay` (needs the local services).
+//! into its event as the feed arrives, and the month's bills recomputed. Prints the events
+//! per second of the whole replay and of its parts. Run it with `cargo bench -p
+//! illustrator-server --bench replay` (needs the local services).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

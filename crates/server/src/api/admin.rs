@@ -3,7 +3,6 @@
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
 use illustrator_accounts::{AccountCommand, AccountId, Permission, Role};
-use illustrator_billing::CommandContext;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -155,11 +154,7 @@ pub async fn change(
     if let Some(plan) = change.plan {
         // The subscription first: were the process to stop between the two, the
         // subscription's own event puts the account on its plan (`SubscriptionEffects`).
-        let context = CommandContext {
-            actor: principal.id.clone(),
-            correlation_id: ctx.correlation_id.clone(),
-            at: app.billing.clock.now(),
-        };
+        let context = ctx.command(&principal.id, app.billing.clock.now());
         subscriptions::follow_plan(&app, &id.to_string(), &plan, context)
             .await
             .map_err(|e| ApiError::Unavailable(e.to_string()))?;

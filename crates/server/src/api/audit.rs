@@ -71,7 +71,8 @@ pub async fn events(
                     }
                     Ok(_) => {}
                     Err(error) => {
-                        tracing::error!(error = %error, "unreadable usage commit in the audit feed");
+                        tracing::error!(error = %error,
+                            "unreadable usage commit in the audit feed");
                     }
                 }
             }

@@ -10,8 +10,8 @@ use illustrator_analysis::{
     MermaidMode, Picture, Placement, Plan, PlanOptions, Source, SourceRequest,
 };
 use illustrator_documents::{
-    ArticleRef, CommandContext, Document, DocumentCommand, DocumentError, DocumentId,
-    GeneratedImage, IllustrateDocument,
+    ArticleRef, Document, DocumentCommand, DocumentError, DocumentId, GeneratedImage,
+    IllustrateDocument,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -203,11 +203,7 @@ pub async fn submit(
         batch,
         options,
     };
-    let context = CommandContext {
-        actor: principal.id.clone(),
-        correlation_id: ctx.correlation_id.clone(),
-        at,
-    };
+    let context = ctx.command(&principal.id, at);
     let metadata = Metadata {
         actor: principal.id.clone(),
         correlation_id: ctx.correlation_id.clone(),

@@ -96,11 +96,7 @@ async fn run(
     at: DateTime<Utc>,
     command: impl FnOnce(CommandContext) -> DocumentCommand,
 ) -> Result<DocumentView, ApiError> {
-    let context = CommandContext {
-        actor: principal.id.clone(),
-        correlation_id: ctx.correlation_id.clone(),
-        at,
-    };
+    let context = ctx.command(&principal.id, at);
     let metadata = Metadata {
         actor: principal.id.clone(),
         correlation_id: ctx.correlation_id.clone(),

@@ -28,6 +28,8 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{delete, get, patch, post, put};
 use axum::{Extension, Router};
+use chrono::{DateTime, Utc};
+use illustrator_documents::CommandContext;
 use tokio::sync::watch;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
@@ -49,6 +51,18 @@ pub struct ApiJson<T>(pub T);
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     pub correlation_id: String,
+}
+
+impl RequestContext {
+    /// The context of a command this request runs for `actor` at `at`, which becomes the
+    /// `meta` of every event the command causes.
+    pub fn command(&self, actor: &str, at: DateTime<Utc>) -> CommandContext {
+        CommandContext {
+            actor: actor.to_owned(),
+            correlation_id: self.correlation_id.clone(),
+            at,
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestContext {

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use illustrator_analysis::Source;
-use illustrator_billing::{Catalogue, CommandContext, MilliFen, Plan, Price};
+use illustrator_billing::{Catalogue, MilliFen, Plan, Price};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -16,18 +16,6 @@ use super::{ApiJson, RequestContext};
 use crate::app::App;
 use crate::billing::subscriptions;
 use crate::error::ApiError;
-
-fn context(
-    principal: &crate::accounts::Principal,
-    ctx: &RequestContext,
-    app: &App,
-) -> CommandContext {
-    CommandContext {
-        actor: principal.id.clone(),
-        correlation_id: ctx.correlation_id.clone(),
-        at: app.billing.clock.now(),
-    }
-}
 
 /// A source by name, or a refusal that lists the names.
 pub fn known_source(name: &str) -> Result<Source, ApiError> {
@@ -107,7 +95,7 @@ pub async fn define(
     };
     let plan_id = plan.id.clone();
     app.billing
-        .define_plan(context(&principal, &ctx, &app), plan)
+        .define_plan(ctx.command(&principal.id, app.billing.clock.now()), plan)
         .await?;
     tracing::info!(plan = %plan_id, actor = %principal.id, "plan defined");
     Ok(axum::Json((*app.billing.catalogue()).clone()))
@@ -140,7 +128,7 @@ pub async fn schedule(
             "unit_fen is fen with at most three decimals",
         )
     })?;
-    let context = context(&principal, &ctx, &app);
+    let context = ctx.command(&principal.id, app.billing.clock.now());
 
     let price = Price {
         source,
@@ -210,7 +198,7 @@ pub async fn cancel(
     principal: Allowed<ManageSubscription>,
     ctx: RequestContext,
 ) -> Result<axum::Json<SubscriptionView>, ApiError> {
-    let context = context(&principal, &ctx, &app);
+    let context = ctx.command(&principal.id, app.billing.clock.now());
     subscriptions::cancel(&app, &principal.id, context).await?;
     tracing::info!(user_id = %principal.id, "subscription renewal cancelled");
     Ok(axum::Json(

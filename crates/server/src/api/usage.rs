@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use illustrator_billing::{
-    Account, Catalogue, CommandContext, Correct, MilliFen, UsageCommand, UsageError, parse_month,
+    Account, Catalogue, Correct, MilliFen, UsageCommand, UsageError, parse_month,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -251,14 +251,7 @@ pub async fn correct(
         amount,
         reason: request.reason,
     };
-    let command = UsageCommand::Correct(
-        CommandContext {
-            actor: principal.id.clone(),
-            correlation_id: ctx.correlation_id.clone(),
-            at: now,
-        },
-        correct,
-    );
+    let command = UsageCommand::Correct(ctx.command(&principal.id, now), correct);
     let aggregate_id = format!("{}-{}", request.user_id, month.replace('-', ""));
     let meta = billing::metadata(&principal.id, &ctx.correlation_id);
 

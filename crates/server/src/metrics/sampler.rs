@@ -1,8 +1,9 @@
 //! Gauges of shared state, read every few seconds from NATS and Postgres: the connection
 //! state, the size of each stream, the dispatcher's and the work queue's backlogs and the
 //! age of their oldest message, and the projector's lag. Every process samples the same
-//! values, so a dashboard takes the `max` across replicas. A failed read leaves the last value and is logged at debug: the
-//! readiness probe, not the sampler, reports broken components.
+//! values, so a dashboard takes the `max` across replicas. A failed read leaves the last
+//! value and is logged at debug: the readiness probe, not the sampler, reports broken
+//! components.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
